@@ -1,0 +1,215 @@
+//! Layered configuration: compiled-in defaults < `cairn.toml` < environment.
+//!
+//! Environment variables are `CAIRN_<SECTION>__<KEY>` (for example
+//! `CAIRN_SERVER__PORT=8080`), plus the conventional `DATABASE_URL`.
+//! `config/default.toml` documents every setting; a test keeps it equal to
+//! `Config::default()`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The documented defaults, identical to `Config::default()`.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// The configuration file read when `--config` is not given.
+pub const DEFAULT_CONFIG_FILE: &str = "cairn.toml";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub content: ContentConfig,
+    pub auth: AuthConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    pub host: String,
+    /// Port to listen on.
+    pub port: u16,
+    /// HTTP worker threads; 0 means one per CPU core.
+    pub workers: usize,
+    /// Largest accepted JSON request body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 1337,
+            workers: 0,
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://PATH` (the file and its folder are created on first run) or
+    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE`.
+    pub url: String,
+    /// Largest number of pooled connections.
+    pub max_connections: u32,
+    /// How long a request waits for a pooled connection.
+    #[serde(with = "humantime_serde")]
+    pub acquire_timeout: Duration,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: "sqlite://./data/cairn.db".into(),
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContentConfig {
+    /// Versions kept per document and locale; older ones are pruned on save.
+    pub max_versions_per_document: u32,
+}
+
+impl Default for ContentConfig {
+    fn default() -> Self {
+        Self {
+            max_versions_per_document: 100,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Secret that signs admin tokens. Empty: a random secret is generated on
+    /// first start and kept in the database, so every instance shares it.
+    pub jwt_secret: String,
+    /// Lifetime of an admin session token.
+    #[serde(with = "humantime_serde")]
+    pub admin_token_ttl: Duration,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            jwt_secret: String::new(),
+            admin_token_ttl: Duration::from_secs(12 * 3600),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// A tracing filter such as `info` or `cairn=debug,sqlx=warn`; `RUST_LOG`
+    /// overrides it.
+    pub level: String,
+    /// `text` for people, `json` for log collectors.
+    pub format: LogFormat,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            level: "info".into(),
+            format: LogFormat::Text,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Config {
+    /// Loads defaults, then the file at `path` (or `cairn.toml` when it exists),
+    /// then the environment.
+    pub fn load(path: Option<&Path>) -> Result<Self> {
+        let file: Option<PathBuf> = match path {
+            Some(path) if !path.exists() => {
+                return Err(Error::Config(format!(
+                    "configuration file {} does not exist",
+                    path.display()
+                )));
+            }
+            Some(path) => Some(path.to_owned()),
+            None => Some(PathBuf::from(DEFAULT_CONFIG_FILE)).filter(|p| p.exists()),
+        };
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        Self::from_figment(
+            figment
+                .merge(
+                    Env::raw()
+                        .only(&["DATABASE_URL"])
+                        .map(|_| "database.url".into()),
+                )
+                .merge(
+                    // Only sectioned names: `CAIRN_TEST_DATABASE_URL` and the like
+                    // belong to tools, not to the server.
+                    Env::prefixed("CAIRN_")
+                        .filter(|key| key.as_str().contains("__"))
+                        .split("__"),
+                ),
+        )
+    }
+
+    /// Defaults overlaid with a TOML document; used by tests and tools.
+    pub fn from_toml(toml: &str) -> Result<Self> {
+        Self::from_figment(
+            Figment::from(Serialized::defaults(Config::default())).merge(Toml::string(toml)),
+        )
+    }
+
+    fn from_figment(figment: Figment) -> Result<Self> {
+        figment.extract().map_err(|e| Error::Config(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_toml_matches_compiled_defaults() -> Result<()> {
+        let documented: Config =
+            toml::from_str(DEFAULT_TOML).map_err(|e| Error::Config(e.to_string()))?;
+        assert_eq!(documented, Config::default());
+        Ok(())
+    }
+
+    #[test]
+    fn file_values_override_defaults_and_keep_the_rest() -> Result<()> {
+        let config = Config::from_toml("[server]\nport = 8080\n")?;
+        assert_eq!(config.server.port, 8080);
+        assert_eq!(config.server.host, "127.0.0.1");
+        assert_eq!(config.database.url, "sqlite://./data/cairn.db");
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_their_name() {
+        let error = Config::from_toml("[server]\nprot = 8080\n").err();
+        let message = error.map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("prot"), "{message}");
+    }
+}

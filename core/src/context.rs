@@ -1,0 +1,141 @@
+//! The application context: configuration, database, schema and secrets,
+//! created once at start-up and shared by every request and command.
+
+use std::sync::{Arc, RwLock};
+
+use rand::RngCore;
+use sea_orm::ActiveValue::Set;
+use sea_orm::EntityTrait;
+use tokio::sync::Mutex;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::db::entities::setting;
+use crate::entries::Entries;
+use crate::error::{Error, Result};
+use crate::schema::codec::now;
+use crate::schema::ddl::{self, ChangeRequest, Plan};
+use crate::schema::{Schema, store};
+
+/// Cheap to clone: every clone shares the same state.
+#[derive(Clone)]
+pub struct AppContext {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Arc<Config>,
+    db: Db,
+    schema: RwLock<Arc<Schema>>,
+    /// One schema change at a time per process.
+    schema_changes: Mutex<()>,
+    jwt_secret: Vec<u8>,
+}
+
+impl AppContext {
+    /// Connects, applies pending migrations and loads the schema.
+    pub async fn start(config: Config) -> Result<Self> {
+        let db = Db::connect(&config.database).await?;
+        db.migrate().await?;
+        let schema = store::load(db.conn()).await?;
+        let jwt_secret = if config.auth.jwt_secret.is_empty() {
+            stored_secret(&db, "jwt_secret").await?
+        } else {
+            config.auth.jwt_secret.as_bytes().to_vec()
+        };
+        Ok(AppContext {
+            inner: Arc::new(Inner {
+                config: Arc::new(config),
+                db,
+                schema: RwLock::new(Arc::new(schema)),
+                schema_changes: Mutex::new(()),
+                jwt_secret,
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    /// The schema in force.
+    pub fn schema(&self) -> Arc<Schema> {
+        match self.inner.schema.read() {
+            Ok(schema) => schema.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub fn jwt_secret(&self) -> &[u8] {
+        &self.inner.jwt_secret
+    }
+
+    /// The entries of a content type, found by uid, singular or plural name.
+    pub fn entries(&self, type_name: &str) -> Result<Entries> {
+        let schema = self.schema();
+        let content_type =
+            schema
+                .find_type(type_name)
+                .cloned()
+                .ok_or_else(|| Error::ContentTypeNotFound {
+                    uid: type_name.to_owned(),
+                })?;
+        Ok(Entries::new(
+            self.inner.db.clone(),
+            schema,
+            content_type,
+            self.inner.config.content.max_versions_per_document,
+        ))
+    }
+
+    /// The plan for a schema change, without applying it.
+    pub async fn plan_schema(&self, request: &ChangeRequest) -> Result<Plan> {
+        ddl::plan(&self.inner.db, self.schema(), request).await
+    }
+
+    /// Plans and applies a schema change in one transaction, then puts the
+    /// new schema in force. Steps that remove data need `allow_drop`.
+    pub async fn apply_schema(&self, request: &ChangeRequest, allow_drop: bool) -> Result<Plan> {
+        let _guard = self.inner.schema_changes.lock().await;
+        let plan = ddl::plan(&self.inner.db, self.schema(), request).await?;
+        ddl::apply(&self.inner.db, &plan, allow_drop).await?;
+        if !plan.is_empty() {
+            let mut schema = match self.inner.schema.write() {
+                Ok(schema) => schema,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            *schema = plan.target.clone();
+        }
+        Ok(plan)
+    }
+
+    /// Closes the database pool.
+    pub async fn close(&self) -> Result<()> {
+        self.inner.db.clone().close().await
+    }
+}
+
+/// A random secret kept in `cairn_settings`, created on first use. Every
+/// instance sharing the database reads the same one.
+async fn stored_secret(db: &Db, key: &str) -> Result<Vec<u8>> {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    setting::Entity::insert(setting::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(serde_json::Value::String(hex::encode(bytes))),
+        updated_at: Set(now()),
+    })
+    .on_conflict_do_nothing_on([setting::Column::Key])
+    .exec(db.conn())
+    .await?;
+    let stored = setting::Entity::find_by_id(key.to_owned())
+        .one(db.conn())
+        .await?
+        .and_then(|row| row.value.as_str().map(str::to_owned))
+        .ok_or_else(|| Error::internal(format!("setting {key} is missing")))?;
+    hex::decode(stored).map_err(|e| Error::internal(format!("setting {key} is not hex: {e}")))
+}

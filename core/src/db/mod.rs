@@ -1,0 +1,207 @@
+//! The database: one pool, SQLite or PostgreSQL, and Cairn's system tables.
+
+pub mod entities;
+pub mod errors;
+
+use std::path::Path as FsPath;
+use std::str::FromStr;
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    SqliteTransactionMode, StatementBuilder, TransactionOptions, TransactionTrait,
+};
+
+use crate::config::DatabaseConfig;
+use crate::error::{Error, Result};
+
+/// The two databases Cairn runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn db_backend(self) -> DbBackend {
+        match self {
+            Backend::Sqlite => DbBackend::Sqlite,
+            Backend::Postgres => DbBackend::Postgres,
+        }
+    }
+}
+
+/// A pooled connection plus what the engine needs to know about it.
+#[derive(Debug, Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+    backend: Backend,
+    url: String,
+}
+
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Db {
+    /// Connects, creating the SQLite file and its folder when they are missing.
+    pub async fn connect(config: &DatabaseConfig) -> Result<Db> {
+        let backend = backend_of(&config.url)?;
+        let mut options = ConnectOptions::new(config.url.clone());
+        options
+            .max_connections(config.max_connections)
+            .acquire_timeout(config.acquire_timeout)
+            .sqlx_logging(false);
+        if backend == Backend::Sqlite {
+            ensure_sqlite_folder(&config.url)?;
+            options.map_sqlx_sqlite_opts(|opts| sqlite_options(opts, true));
+        }
+        let conn = Database::connect(options).await.map_err(|e| {
+            Error::Config(format!(
+                "cannot connect to {}: {e}",
+                redact_password(&config.url)
+            ))
+        })?;
+        Ok(Db {
+            conn,
+            backend,
+            url: config.url.clone(),
+        })
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies pending system-table migrations.
+    pub async fn migrate(&self) -> Result<()> {
+        Migrator::up(&self.conn, None).await?;
+        Ok(())
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock
+    /// at once, so that two writers wait for each other instead of failing
+    /// when the first read turns into a write.
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        Ok(self.conn.begin_with_options(options).await?)
+    }
+
+    /// A connection for schema changes. On SQLite it is a separate connection
+    /// with foreign keys off, as SQLite's table-rebuild procedure requires:
+    /// dropping the old copy of a table must not cascade into its link tables.
+    /// Foreign keys are checked again before the change commits.
+    pub(crate) async fn schema_connection(&self) -> Result<DatabaseConnection> {
+        match self.backend {
+            Backend::Postgres => Ok(self.conn.clone()),
+            Backend::Sqlite => {
+                let mut options = ConnectOptions::new(self.url.clone());
+                options
+                    .max_connections(1)
+                    .min_connections(1)
+                    .sqlx_logging(false)
+                    .map_sqlx_sqlite_opts(|opts| sqlite_options(opts, false));
+                Ok(Database::connect(options).await?)
+            }
+        }
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        self.conn.ping().await?;
+        Ok(())
+    }
+
+    pub async fn close(self) -> Result<()> {
+        self.conn.close().await?;
+        Ok(())
+    }
+}
+
+fn sqlite_options(opts: SqliteConnectOptions, foreign_keys: bool) -> SqliteConnectOptions {
+    opts.create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+        .foreign_keys(foreign_keys)
+}
+
+fn backend_of(url: &str) -> Result<Backend> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(Error::Config(format!(
+            "database.url must start with sqlite:// or postgres://, got `{}`",
+            redact_password(url)
+        )))
+    }
+}
+
+fn ensure_sqlite_folder(url: &str) -> Result<()> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| Error::Config(format!("invalid SQLite URL `{url}`: {e}")))?;
+    let file = options.get_filename();
+    if file == FsPath::new(":memory:") {
+        return Ok(());
+    }
+    if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(|e| Error::io(folder.display(), e))?;
+    }
+    Ok(())
+}
+
+/// The URL with its password replaced, for messages and logs.
+pub fn redact_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &credentials[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Runs a query and returns the first column of the first row as an integer.
+pub async fn scalar_i64<S: StatementBuilder + Sync>(
+    conn: &impl ConnectionTrait,
+    statement: &S,
+) -> Result<Option<i64>> {
+    let row = conn.query_one(statement).await?;
+    Ok(match row {
+        Some(row) => row.try_get_by_index::<Option<i64>>(0)?,
+        None => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact_password("postgres://cairn:s3cret@db:5432/cairn"),
+            "postgres://cairn:***@db:5432/cairn"
+        );
+        assert_eq!(
+            redact_password("sqlite://./data/cairn.db"),
+            "sqlite://./data/cairn.db"
+        );
+    }
+}

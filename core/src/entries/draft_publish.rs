@@ -1,0 +1,227 @@
+//! Draft & publish: a document's draft row is what editors change; publishing
+//! copies it (values and links) to the published row the delivery API reads.
+
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
+
+use super::links;
+use super::rows::Row;
+use super::validate::is_empty;
+use super::versions::snapshot;
+use super::{Entries, Entry, Reason, Status, WriteOptions};
+use crate::error::{Error, Path, Result, ValidationErrors};
+use crate::schema::codec::now;
+use crate::schema::column::Storage;
+use crate::schema::system::{
+    CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, ID, LOCALE, PUBLISHED, PUBLISHED_AT, UPDATED_AT,
+    UPDATED_BY_ID,
+};
+
+impl Entries {
+    /// Publishes the draft of a document in one locale. The draft must pass
+    /// full validation, required fields included.
+    pub async fn publish(&self, document_id: &str, options: &WriteOptions) -> Result<Entry> {
+        self.require_draft_and_publish()?;
+        let txn = self.db.begin_write().await?;
+        let locale = self.locale(&txn, options.locale.as_deref()).await?;
+        self.publish_in(&txn, document_id, &locale, options.actor)
+            .await?;
+        txn.commit().await?;
+        self.read_state(document_id, &locale, Status::Published)
+            .await
+    }
+
+    /// Removes the published row; the draft stays.
+    pub async fn unpublish(&self, document_id: &str, options: &WriteOptions) -> Result<Entry> {
+        self.require_draft_and_publish()?;
+        let txn = self.db.begin_write().await?;
+        let locale = self.locale(&txn, options.locale.as_deref()).await?;
+        let published = self.row(&txn, document_id, &locale, true).await?;
+        txn.execute(
+            &Query::delete()
+                .from_table(Alias::new(&self.content_type.table))
+                .and_where(Expr::col(Alias::new(ID)).eq(published.id))
+                .to_owned(),
+        )
+        .await?;
+        txn.commit().await?;
+        self.read_state(document_id, &locale, Status::Draft).await
+    }
+
+    /// Resets the draft to the published version.
+    pub async fn discard_draft(&self, document_id: &str, options: &WriteOptions) -> Result<Entry> {
+        self.require_draft_and_publish()?;
+        let txn = self.db.begin_write().await?;
+        let locale = self.locale(&txn, options.locale.as_deref()).await?;
+        let published = self.row(&txn, document_id, &locale, true).await?;
+        let draft = self.row(&txn, document_id, &locale, false).await?;
+        self.delete_row(&txn, draft.id).await?;
+        let new_draft = self
+            .copy_row(&txn, &published, false, options.actor)
+            .await?;
+        self.record_version(&txn, new_draft, Reason::Discard, options.actor)
+            .await?;
+        txn.commit().await?;
+        self.read_state(document_id, &locale, Status::Draft).await
+    }
+
+    pub(super) async fn publish_in(
+        &self,
+        txn: &DatabaseTransaction,
+        document_id: &str,
+        locale: &str,
+        actor: Option<i64>,
+    ) -> Result<()> {
+        let draft = self.row(txn, document_id, locale, false).await?;
+        self.check_publishable(txn, &draft).await?;
+        if let Some(previous) = self.reader().find(txn, document_id, locale, true).await? {
+            self.delete_row(txn, previous.id).await?;
+        }
+        let published = self.copy_row(txn, &draft, true, actor).await?;
+        self.record_version(txn, published, Reason::Publish, actor)
+            .await
+    }
+
+    /// Full validation of a stored draft: its snapshot is valid input, checked
+    /// with required fields enforced.
+    async fn check_publishable(&self, txn: &DatabaseTransaction, draft: &Row) -> Result<()> {
+        let data = snapshot(txn, &self.content_type, draft).await?;
+        self.validator(true)
+            .prepare(txn, &self.content_type, &data)
+            .await?;
+        let mut errors = ValidationErrors::default();
+        for field in &self.content_type.fields {
+            if field.attribute.required
+                && field.storage != Storage::Inverse
+                && !matches!(field.attribute.kind, crate::schema::Kind::Password(_))
+                && is_empty(data.get(field.name()))
+            {
+                errors.push(Path::from(field.name()), "this field is required");
+            }
+        }
+        errors.into_result()?;
+        Ok(())
+    }
+
+    /// Inserts a copy of `source` (all columns, passwords included, and its
+    /// links) in the other state; returns the new row's id.
+    async fn copy_row(
+        &self,
+        txn: &DatabaseTransaction,
+        source: &Row,
+        published: bool,
+        actor: Option<i64>,
+    ) -> Result<i64> {
+        let ct = &self.content_type;
+        let timestamp = now();
+        let mut columns = vec![
+            Alias::new(DOCUMENT_ID),
+            Alias::new(LOCALE),
+            Alias::new(PUBLISHED),
+            Alias::new(PUBLISHED_AT),
+            Alias::new(CREATED_AT),
+            Alias::new(UPDATED_AT),
+            Alias::new(CREATED_BY_ID),
+            Alias::new(UPDATED_BY_ID),
+        ];
+        let mut select = Query::select();
+        select
+            .column(Alias::new(DOCUMENT_ID))
+            .column(Alias::new(LOCALE))
+            .expr(Expr::val(published))
+            .expr(Expr::value(if published { Some(timestamp) } else { None }))
+            .column(Alias::new(CREATED_AT))
+            .expr(Expr::val(timestamp))
+            .column(Alias::new(CREATED_BY_ID))
+            .expr(Expr::val(actor.or(source.updated_by_id)))
+            .from(Alias::new(&ct.table))
+            .and_where(Expr::col(Alias::new(ID)).eq(source.id));
+        for (field, _) in ct.column_fields() {
+            columns.push(Alias::new(&field.column));
+            select.column(Alias::new(&field.column));
+        }
+        let insert = Query::insert()
+            .into_table(Alias::new(&ct.table))
+            .columns(columns)
+            .select_from(select)
+            .map_err(|e| Error::internal(e.to_string()))?
+            .returning_col(Alias::new(ID))
+            .to_owned();
+        let row = txn
+            .query_one(&insert)
+            .await
+            .map_err(|e| self.classify(e))?
+            .ok_or_else(|| Error::internal("insert returned no id"))?;
+        let id = row.try_get_by_index::<i64>(0)?;
+        links::copy_all(txn, ct, source.id, id).await?;
+        Ok(id)
+    }
+
+    async fn delete_row(&self, txn: &DatabaseTransaction, id: i64) -> Result<()> {
+        txn.execute(
+            &Query::delete()
+                .from_table(Alias::new(&self.content_type.table))
+                .and_where(Expr::col(Alias::new(ID)).eq(id))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn row(
+        &self,
+        conn: &impl ConnectionTrait,
+        document_id: &str,
+        locale: &str,
+        published: bool,
+    ) -> Result<Row> {
+        match self
+            .reader()
+            .find(conn, document_id, locale, published)
+            .await?
+        {
+            Some(row) => Ok(row),
+            None if published
+                && self
+                    .reader()
+                    .find(conn, document_id, locale, false)
+                    .await?
+                    .is_some() =>
+            {
+                Err(Error::InvalidState(format!(
+                    "{} `{document_id}` is not published",
+                    self.content_type.display_name()
+                )))
+            }
+            None => Err(self.not_found(document_id, Some(locale.to_owned()))),
+        }
+    }
+
+    pub(super) async fn read_state(
+        &self,
+        document_id: &str,
+        locale: &str,
+        status: Status,
+    ) -> Result<Entry> {
+        let read = super::ReadOptions {
+            locale: Some(locale.to_owned()).filter(|l| !l.is_empty()),
+            status,
+            populate: super::Populate::default(),
+            include_private: true,
+        };
+        self.find_one(document_id, &read)
+            .await?
+            .ok_or_else(|| self.not_found(document_id, Some(locale.to_owned())))
+    }
+
+    fn require_draft_and_publish(&self) -> Result<()> {
+        if self.content_type.draft_and_publish {
+            Ok(())
+        } else {
+            Err(Error::InvalidState(format!(
+                "{} does not use draft & publish",
+                self.content_type.display_name()
+            )))
+        }
+    }
+}

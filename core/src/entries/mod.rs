@@ -1,0 +1,968 @@
+//! The entries service: create, update, delete and read documents of one
+//! content type, with draft & publish, locales, versions and relations.
+//!
+//! Every write runs in one transaction: the row, its links, the copies of
+//! shared (non-localized) values into the other locales, and the version.
+//! A failure anywhere writes nothing.
+
+mod draft_publish;
+mod links;
+mod populate;
+mod rows;
+mod uid;
+mod validate;
+mod versions;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rand::Rng;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+pub use populate::{Entry, Populate};
+pub use versions::{Version, VersionSummary};
+
+use self::rows::{Row, RowReader};
+use self::validate::Target;
+use self::validate::{Prepared, Validator, is_empty};
+use crate::db::errors::unique_violation;
+use crate::db::{Db, scalar_i64};
+use crate::error::{Error, Path, Result, ValidationErrors};
+use crate::locales;
+use crate::schema::TypeKind;
+use crate::schema::attribute::Kind;
+use crate::schema::codec::{self, now};
+use crate::schema::column::Storage;
+use crate::schema::naming::index_name;
+use crate::schema::registry::{ContentType, Schema};
+use crate::schema::system::{
+    CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, DOCUMENT_ID_LENGTH, ID, LOCALE, PUBLISHED,
+    PUBLISHED_AT, UPDATED_AT, UPDATED_BY_ID,
+};
+
+/// Which state of a document to read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    #[default]
+    Published,
+}
+
+/// Options of a write.
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {
+    /// The locale to write; the default locale when absent. Ignored by types
+    /// that are not localized.
+    pub locale: Option<String>,
+    /// The admin user making the change.
+    pub actor: Option<i64>,
+    /// Publish in the same transaction (draft & publish types).
+    pub publish: bool,
+}
+
+/// Options of a read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    pub locale: Option<String>,
+    pub status: Status,
+    pub populate: Populate,
+    /// Include `private` fields (the admin UI does; the public API does not).
+    pub include_private: bool,
+}
+
+/// Options of a list.
+#[derive(Debug, Clone)]
+pub struct ListOptions {
+    pub read: ReadOptions,
+    pub start: u64,
+    pub limit: u64,
+    /// Fields to sort by, in order; ties are broken by id.
+    pub sort: Vec<(String, Order)>,
+}
+
+impl Default for ListOptions {
+    fn default() -> Self {
+        ListOptions {
+            read: ReadOptions::default(),
+            start: 0,
+            limit: 25,
+            sort: Vec::new(),
+        }
+    }
+}
+
+/// A page of entries and the total number that match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub entries: Vec<Entry>,
+    pub total: u64,
+}
+
+/// Which locales a delete removes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocaleScope {
+    /// The default locale.
+    Default,
+    One(String),
+    /// Every locale: the whole document.
+    All,
+}
+
+/// Why a version was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reason {
+    Create,
+    Update,
+    Publish,
+    Discard,
+    Restore,
+}
+
+impl Reason {
+    fn as_str(self) -> &'static str {
+        match self {
+            Reason::Create => "create",
+            Reason::Update => "update",
+            Reason::Publish => "publish",
+            Reason::Discard => "discard",
+            Reason::Restore => "restore",
+        }
+    }
+}
+
+/// The entries of one content type.
+pub struct Entries {
+    db: Db,
+    schema: Arc<Schema>,
+    content_type: Arc<ContentType>,
+    max_versions: u32,
+}
+
+impl Entries {
+    pub(crate) fn new(
+        db: Db,
+        schema: Arc<Schema>,
+        content_type: Arc<ContentType>,
+        max_versions: u32,
+    ) -> Self {
+        Entries {
+            db,
+            schema,
+            content_type,
+            max_versions,
+        }
+    }
+
+    pub fn content_type(&self) -> &ContentType {
+        &self.content_type
+    }
+
+    /// Creates a document. With draft & publish it starts as a draft (and is
+    /// published too when `options.publish`).
+    pub async fn create(&self, data: &Map<String, Value>, options: &WriteOptions) -> Result<Entry> {
+        let ct = &self.content_type;
+        let txn = self.db.begin_write().await?;
+        let locale = self.locale(&txn, options.locale.as_deref()).await?;
+        if ct.kind == TypeKind::Single && self.any_document(&txn).await?.is_some() {
+            return Err(Error::InvalidState(format!(
+                "{} is a single type and already has its entry; update it instead",
+                ct.display_name()
+            )));
+        }
+        let prepared = self.validator(false).prepare(&txn, ct, data).await?;
+        let document_id = new_document_id();
+        let row_id = self
+            .write(
+                &txn,
+                &document_id,
+                &locale,
+                None,
+                None,
+                prepared,
+                options.actor,
+            )
+            .await?;
+        self.record_version(&txn, row_id, Reason::Create, options.actor)
+            .await?;
+        if options.publish && ct.draft_and_publish {
+            self.publish_in(&txn, &document_id, &locale, options.actor)
+                .await?;
+        }
+        txn.commit().await?;
+        self.written(&document_id, &locale, options).await
+    }
+
+    /// Updates the editable state of a document (its draft, or its only row)
+    /// in one locale. Fields absent from `data` keep their values. Writing a
+    /// locale the document does not have yet creates it.
+    pub async fn update(
+        &self,
+        document_id: &str,
+        data: &Map<String, Value>,
+        options: &WriteOptions,
+    ) -> Result<Entry> {
+        let txn = self.db.begin_write().await?;
+        let locale = self.locale(&txn, options.locale.as_deref()).await?;
+        self.update_in(
+            &txn,
+            document_id,
+            &locale,
+            data,
+            options.actor,
+            Reason::Update,
+        )
+        .await?;
+        if options.publish && self.content_type.draft_and_publish {
+            self.publish_in(&txn, document_id, &locale, options.actor)
+                .await?;
+        }
+        txn.commit().await?;
+        self.written(document_id, &locale, options).await
+    }
+
+    /// Creates or updates the entry of a single type.
+    pub async fn upsert_single(
+        &self,
+        data: &Map<String, Value>,
+        options: &WriteOptions,
+    ) -> Result<Entry> {
+        let existing = self.any_document(self.db.conn()).await?;
+        match existing {
+            Some(document_id) => self.update(&document_id, data, options).await,
+            None => self.create(data, options).await,
+        }
+    }
+
+    /// The document id of a single type's entry, if it has one.
+    pub async fn single_document_id(&self) -> Result<Option<String>> {
+        self.any_document(self.db.conn()).await
+    }
+
+    async fn update_in(
+        &self,
+        txn: &DatabaseTransaction,
+        document_id: &str,
+        locale: &str,
+        data: &Map<String, Value>,
+        actor: Option<i64>,
+        reason: Reason,
+    ) -> Result<i64> {
+        let ct = &self.content_type;
+        let rows = self.reader().find_document(txn, document_id).await?;
+        if rows.is_empty() {
+            return Err(self.not_found(document_id, None));
+        }
+        let editable = self.editable_published();
+        let existing = rows
+            .iter()
+            .find(|r| r.locale == locale && r.published == editable);
+        let template = rows
+            .iter()
+            .find(|r| r.published == editable)
+            .or_else(|| rows.first());
+        if existing.is_none() && !ct.localized {
+            return Err(self.not_found(document_id, None));
+        }
+        let prepared = self.validator(false).prepare(txn, ct, data).await?;
+        let row_id = self
+            .write(
+                txn,
+                document_id,
+                locale,
+                existing,
+                template,
+                prepared,
+                actor,
+            )
+            .await?;
+        self.record_version(txn, row_id, reason, actor).await?;
+        Ok(row_id)
+    }
+
+    /// Deletes a document in some locales (all states). Deleting its last
+    /// locale removes the document: links pointing at it go too.
+    pub async fn delete(&self, document_id: &str, scope: LocaleScope) -> Result<u64> {
+        let ct = &self.content_type;
+        let txn = self.db.begin_write().await?;
+        let locale = match (&scope, ct.localized) {
+            (_, false) | (LocaleScope::All, true) => None,
+            (LocaleScope::Default, true) => Some(locales::default_code(&txn).await?),
+            (LocaleScope::One(code), true) => Some(code.clone()),
+        };
+        let table = Alias::new(&ct.table);
+        let mut condition = Query::delete();
+        condition
+            .from_table(table.clone())
+            .and_where(Expr::col(Alias::new(DOCUMENT_ID)).eq(document_id));
+        if let Some(locale) = &locale {
+            condition.and_where(Expr::col(Alias::new(LOCALE)).eq(locale.as_str()));
+        }
+        let deleted = txn.execute(&condition).await?.rows_affected();
+        if deleted == 0 {
+            return Err(self.not_found(document_id, locale));
+        }
+        let remaining = scalar_i64(
+            &txn,
+            &Query::select()
+                .expr(Func::count(Expr::col(Alias::new(ID))))
+                .from(table)
+                .and_where(Expr::col(Alias::new(DOCUMENT_ID)).eq(document_id))
+                .to_owned(),
+        )
+        .await?
+        .unwrap_or(0);
+        if remaining == 0 {
+            links::forget_document(&txn, &self.schema, &ct.uid, document_id).await?;
+        }
+        versions::forget(
+            &txn,
+            &ct.uid,
+            document_id,
+            locale.as_deref().filter(|_| remaining > 0),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(deleted)
+    }
+
+    /// One document in one locale and state.
+    pub async fn find_one(
+        &self,
+        document_id: &str,
+        options: &ReadOptions,
+    ) -> Result<Option<Entry>> {
+        let conn = self.db.conn();
+        let locale = self.locale(conn, options.locale.as_deref()).await?;
+        let row = self
+            .reader()
+            .find(
+                conn,
+                document_id,
+                &locale,
+                self.read_published(options.status),
+            )
+            .await?;
+        match row {
+            None => Ok(None),
+            Some(row) => Ok(self
+                .entries(conn, vec![row], options, &locale)
+                .await?
+                .into_iter()
+                .next()),
+        }
+    }
+
+    /// The entry of a single type.
+    pub async fn find_single(&self, options: &ReadOptions) -> Result<Option<Entry>> {
+        match self.single_document_id().await? {
+            Some(document_id) => self.find_one(&document_id, options).await,
+            None => Ok(None),
+        }
+    }
+
+    /// A page of documents in one locale and state.
+    pub async fn find_many(&self, options: &ListOptions) -> Result<Page> {
+        let ct = &self.content_type;
+        let conn = self.db.conn();
+        let locale = self.locale(conn, options.read.locale.as_deref()).await?;
+        let table = Alias::new(&ct.table);
+        let published = self.read_published(options.read.status);
+        let reader = self.reader();
+        let mut select = reader.select();
+        select
+            .and_where(Expr::col((table.clone(), Alias::new(PUBLISHED))).eq(published))
+            .and_where(Expr::col((table.clone(), Alias::new(LOCALE))).eq(locale.as_str()));
+        for (name, order) in &options.sort {
+            let column = self.sort_column(name)?;
+            select.order_by((table.clone(), Alias::new(column)), order.clone());
+        }
+        select
+            .order_by((table.clone(), Alias::new(ID)), Order::Asc)
+            .limit(options.limit)
+            .offset(options.start);
+        let rows = reader.fetch(conn, &select).await?;
+        let total = scalar_i64(
+            conn,
+            &Query::select()
+                .expr(Func::count(Expr::col(Alias::new(ID))))
+                .from(table)
+                .and_where(Expr::col(Alias::new(PUBLISHED)).eq(published))
+                .and_where(Expr::col(Alias::new(LOCALE)).eq(locale.as_str()))
+                .to_owned(),
+        )
+        .await?
+        .map_or(0, |n| u64::try_from(n).unwrap_or(0));
+        let entries = self.entries(conn, rows, &options.read, &locale).await?;
+        Ok(Page { entries, total })
+    }
+
+    fn sort_column<'a>(&'a self, name: &'a str) -> Result<&'a str> {
+        match name {
+            "id" => Ok(ID),
+            "createdAt" => Ok(CREATED_AT),
+            "updatedAt" => Ok(UPDATED_AT),
+            "publishedAt" => Ok(PUBLISHED_AT),
+            _ => match self.content_type.field(name) {
+                Some(field)
+                    if matches!(field.storage, Storage::Column(_))
+                        && !field.attribute.is_hidden() =>
+                {
+                    Ok(field.column.as_str())
+                }
+                _ => Err(Error::field(
+                    ["sort", name],
+                    format!("cannot sort by `{name}`"),
+                )),
+            },
+        }
+    }
+
+    /// The locales a document exists in, and in which states.
+    pub async fn document_locales(&self, document_id: &str) -> Result<Vec<(String, Status)>> {
+        let rows = self
+            .reader()
+            .find_document(self.db.conn(), document_id)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let status = if self.content_type.draft_and_publish {
+                    row.status()
+                } else {
+                    Status::Published
+                };
+                (row.locale, status)
+            })
+            .collect())
+    }
+
+    fn reader(&self) -> RowReader<'_> {
+        RowReader::new(&self.content_type, self.db.backend())
+    }
+
+    fn validator(&self, enforce_required: bool) -> Validator<'_> {
+        Validator::new(&self.schema, enforce_required)
+    }
+
+    async fn entries(
+        &self,
+        conn: &impl ConnectionTrait,
+        rows: Vec<Row>,
+        options: &ReadOptions,
+        locale: &str,
+    ) -> Result<Vec<Entry>> {
+        let reader = populate::Reader {
+            conn,
+            schema: &self.schema,
+            backend: self.db.backend(),
+            status: options.status,
+            locale: if locale.is_empty() {
+                locales::default_code(conn).await?
+            } else {
+                locale.to_owned()
+            },
+            include_private: options.include_private,
+        };
+        reader
+            .entries(&self.content_type, rows, &options.populate)
+            .await
+    }
+
+    /// The entry just written, in the state the write left it in.
+    async fn written(
+        &self,
+        document_id: &str,
+        locale: &str,
+        options: &WriteOptions,
+    ) -> Result<Entry> {
+        let status = if self.content_type.draft_and_publish && !options.publish {
+            Status::Draft
+        } else {
+            Status::Published
+        };
+        self.read_state(document_id, locale, status).await
+    }
+
+    /// The published flag of the rows edits go to.
+    fn editable_published(&self) -> bool {
+        !self.content_type.draft_and_publish
+    }
+
+    /// The published flag of the rows a read in `status` sees.
+    fn read_published(&self, status: Status) -> bool {
+        status == Status::Published || !self.content_type.draft_and_publish
+    }
+
+    /// The locale a request works in: the given one (which must exist) or
+    /// the default; empty for types that are not localized.
+    async fn locale(&self, conn: &impl ConnectionTrait, requested: Option<&str>) -> Result<String> {
+        if !self.content_type.localized {
+            return Ok(String::new());
+        }
+        match requested {
+            None | Some("") => locales::default_code(conn).await,
+            Some(code) => {
+                if locales::exists(conn, code).await? {
+                    Ok(code.to_owned())
+                } else {
+                    Err(Error::field(
+                        "locale",
+                        format!("locale `{code}` is not configured"),
+                    ))
+                }
+            }
+        }
+    }
+
+    async fn any_document(&self, conn: &impl ConnectionTrait) -> Result<Option<String>> {
+        let row = conn
+            .query_one(
+                &Query::select()
+                    .column(Alias::new(DOCUMENT_ID))
+                    .from(Alias::new(&self.content_type.table))
+                    .order_by(Alias::new(ID), Order::Asc)
+                    .limit(1)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(match row {
+            Some(row) => Some(row.try_get_by_index::<String>(0)?),
+            None => None,
+        })
+    }
+
+    fn not_found(&self, document_id: &str, locale: Option<String>) -> Error {
+        Error::EntryNotFound {
+            type_name: self.content_type.display_name().to_owned(),
+            document_id: document_id.to_owned(),
+            locale: locale.filter(|l| !l.is_empty()),
+        }
+    }
+
+    /// Writes the editable row of a document in `locale`: the row itself,
+    /// its links, the shared values of the other locales and inverse links.
+    #[allow(clippy::too_many_arguments)]
+    async fn write(
+        &self,
+        txn: &DatabaseTransaction,
+        document_id: &str,
+        locale: &str,
+        existing: Option<&Row>,
+        template: Option<&Row>,
+        prepared: Prepared,
+        actor: Option<i64>,
+    ) -> Result<i64> {
+        let ct = &self.content_type;
+        let published = self.editable_published();
+        let mut values: Map<String, Value> = match (existing, template) {
+            (Some(row), _) => row.values.clone(),
+            (None, template) => {
+                let mut values = Map::new();
+                for field in &ct.fields {
+                    if field.column_type().is_none()
+                        || matches!(field.attribute.kind, Kind::Password(_))
+                    {
+                        continue;
+                    }
+                    let shared = template
+                        .filter(|_| !field.attribute.localized)
+                        .and_then(|row| row.values.get(field.name()).cloned());
+                    let default = field
+                        .attribute
+                        .default
+                        .as_ref()
+                        .and_then(|d| codec::normalize(&field.attribute.kind, d).ok());
+                    values.insert(
+                        field.name().to_owned(),
+                        shared.or(default).unwrap_or(Value::Null),
+                    );
+                }
+                values
+            }
+        };
+        let mut changed: Vec<String> = Vec::new();
+        for (name, value) in prepared.columns {
+            if values.get(&name) != Some(&value) || existing.is_none() {
+                changed.push(name.clone());
+            }
+            values.insert(name, value);
+        }
+        let mut errors = ValidationErrors::default();
+        self.generate_uids(
+            txn,
+            &mut values,
+            &mut changed,
+            locale,
+            published,
+            document_id,
+        )
+        .await?;
+
+        // Owned links: what each field will hold.
+        let mut link_lists: BTreeMap<String, (Vec<Target>, bool)> = BTreeMap::new();
+        for (field, link) in ct.owned_links() {
+            let source = existing.or(template.filter(|_| !field.attribute.localized));
+            let current = match source {
+                Some(row) => links::targets(txn, link, row.id).await?,
+                None => Vec::new(),
+            };
+            let (list, touched) = match prepared.links.get(field.name()) {
+                Some(input) => (links::resolve(current.clone(), input), true),
+                None => (current.clone(), existing.is_none() && !current.is_empty()),
+            };
+            link_lists.insert(field.name().to_owned(), (list, touched));
+        }
+
+        if !ct.draft_and_publish {
+            self.check_required(&values, &link_lists, &mut errors);
+        }
+        self.check_unique(
+            txn,
+            &values,
+            &changed,
+            locale,
+            published,
+            document_id,
+            &mut errors,
+        )
+        .await?;
+        errors.into_result()?;
+
+        let timestamp = now();
+        let row_id = match existing {
+            Some(row) => {
+                let mut update = Query::update();
+                update
+                    .table(Alias::new(&ct.table))
+                    .value(Alias::new(UPDATED_AT), timestamp)
+                    .value(Alias::new(UPDATED_BY_ID), actor)
+                    .and_where(Expr::col(Alias::new(ID)).eq(row.id));
+                for name in &changed {
+                    self.set_column(&mut update, name, &values)?;
+                }
+                txn.execute(&update).await.map_err(|e| self.classify(e))?;
+                row.id
+            }
+            None => {
+                let mut columns = vec![
+                    Alias::new(DOCUMENT_ID),
+                    Alias::new(LOCALE),
+                    Alias::new(PUBLISHED),
+                    Alias::new(PUBLISHED_AT),
+                    Alias::new(CREATED_AT),
+                    Alias::new(UPDATED_AT),
+                    Alias::new(CREATED_BY_ID),
+                    Alias::new(UPDATED_BY_ID),
+                ];
+                let mut row_values: Vec<Expr> = vec![
+                    document_id.into(),
+                    locale.into(),
+                    published.into(),
+                    Expr::value(if published { Some(timestamp) } else { None }),
+                    timestamp.into(),
+                    timestamp.into(),
+                    actor.into(),
+                    actor.into(),
+                ];
+                for (field, column_type) in ct.column_fields() {
+                    let value = match values.get(field.name()) {
+                        Some(value) => value.clone(),
+                        None if matches!(field.attribute.kind, Kind::Password(_)) => {
+                            // A new locale shares the password of the template.
+                            continue;
+                        }
+                        None => Value::Null,
+                    };
+                    columns.push(Alias::new(&field.column));
+                    row_values.push(Expr::value(
+                        codec::bind(column_type, &value).map_err(Error::internal)?,
+                    ));
+                }
+                let insert = Query::insert()
+                    .into_table(Alias::new(&ct.table))
+                    .columns(columns)
+                    .values(row_values)
+                    .map_err(|e| Error::internal(e.to_string()))?
+                    .returning_col(Alias::new(ID))
+                    .to_owned();
+                let row = txn
+                    .query_one(&insert)
+                    .await
+                    .map_err(|e| self.classify(e))?
+                    .ok_or_else(|| Error::internal("insert returned no id"))?;
+                row.try_get_by_index::<i64>(0)?
+            }
+        };
+
+        for (field, link) in ct.owned_links() {
+            let Some((list, touched)) = link_lists.get(field.name()) else {
+                continue;
+            };
+            if !touched {
+                continue;
+            }
+            if let Kind::Relation(relation) = &field.attribute.kind
+                && relation.kind.target_is_exclusive()
+            {
+                links::release_targets(txn, ct, link, list, row_id, (published, locale)).await?;
+            }
+            links::replace(txn, link, row_id, list).await?;
+        }
+
+        if ct.localized {
+            self.share_across_locales(
+                txn,
+                document_id,
+                locale,
+                row_id,
+                &values,
+                &changed,
+                &link_lists,
+            )
+            .await?;
+        }
+        for (name, input) in &prepared.links {
+            if let Some(field) = ct.field(name).filter(|f| f.storage == Storage::Inverse) {
+                links::write_inverse(txn, &self.schema, field, document_id, locale, input).await?;
+            }
+        }
+        Ok(row_id)
+    }
+
+    fn set_column(
+        &self,
+        update: &mut sea_orm::sea_query::UpdateStatement,
+        name: &str,
+        values: &Map<String, Value>,
+    ) -> Result<()> {
+        let Some(field) = self.content_type.field(name) else {
+            return Ok(());
+        };
+        if let Some(column_type) = field.column_type() {
+            let value = values.get(name).cloned().unwrap_or(Value::Null);
+            update.value(
+                Alias::new(&field.column),
+                codec::bind(column_type, &value).map_err(Error::internal)?,
+            );
+        }
+        Ok(())
+    }
+
+    /// Copies values that are the same in every locale (attributes with
+    /// `localized: false`) to the document's other rows in the same state.
+    #[allow(clippy::too_many_arguments)]
+    async fn share_across_locales(
+        &self,
+        txn: &DatabaseTransaction,
+        document_id: &str,
+        locale: &str,
+        row_id: i64,
+        values: &Map<String, Value>,
+        changed: &[String],
+        link_lists: &BTreeMap<String, (Vec<Target>, bool)>,
+    ) -> Result<()> {
+        let ct = &self.content_type;
+        let shared_columns: Vec<&String> = changed
+            .iter()
+            .filter(|name| ct.field(name).is_some_and(|f| !f.attribute.localized))
+            .collect();
+        let shared_links: Vec<(&crate::schema::registry::Link, &Vec<Target>)> = ct
+            .owned_links()
+            .filter(|(field, _)| !field.attribute.localized)
+            .filter_map(|(field, link)| match link_lists.get(field.name()) {
+                Some((list, true)) => Some((link, list)),
+                _ => None,
+            })
+            .collect();
+        if shared_columns.is_empty() && shared_links.is_empty() {
+            return Ok(());
+        }
+        let siblings = Query::select()
+            .column(Alias::new(ID))
+            .from(Alias::new(&ct.table))
+            .and_where(Expr::col(Alias::new(DOCUMENT_ID)).eq(document_id))
+            .and_where(Expr::col(Alias::new(PUBLISHED)).eq(self.editable_published()))
+            .and_where(Expr::col(Alias::new(LOCALE)).ne(locale))
+            .and_where(Expr::col(Alias::new(ID)).ne(row_id))
+            .to_owned();
+        let sibling_ids: Vec<i64> = txn
+            .query_all(&siblings)
+            .await?
+            .iter()
+            .map(|row| row.try_get_by_index::<i64>(0))
+            .collect::<std::result::Result<_, _>>()?;
+        if !shared_columns.is_empty() && !sibling_ids.is_empty() {
+            let mut update = Query::update();
+            update
+                .table(Alias::new(&ct.table))
+                .and_where(Expr::col(Alias::new(ID)).is_in(sibling_ids.clone()));
+            for name in shared_columns {
+                self.set_column(&mut update, name, values)?;
+            }
+            txn.execute(&update).await.map_err(|e| self.classify(e))?;
+        }
+        for sibling in sibling_ids {
+            for (link, list) in &shared_links {
+                links::replace(txn, link, sibling, list).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Fills empty uid fields from their target field, kept unique.
+    async fn generate_uids(
+        &self,
+        txn: &DatabaseTransaction,
+        values: &mut Map<String, Value>,
+        changed: &mut Vec<String>,
+        locale: &str,
+        published: bool,
+        document_id: &str,
+    ) -> Result<()> {
+        for field in &self.content_type.fields {
+            let Kind::Uid {
+                target_field: Some(target),
+                ..
+            } = &field.attribute.kind
+            else {
+                continue;
+            };
+            if !is_empty(values.get(field.name())) {
+                continue;
+            }
+            let Some(source) = values
+                .get(target)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+            else {
+                continue;
+            };
+            let scope = uid::Scope {
+                content_type: &self.content_type,
+                field,
+                locale,
+                published,
+                document_id,
+            };
+            if let Some(slug) = uid::available(txn, &scope, source).await? {
+                values.insert(field.name().to_owned(), Value::String(slug));
+                changed.push(field.name().to_owned());
+            }
+        }
+        Ok(())
+    }
+
+    fn check_required(
+        &self,
+        values: &Map<String, Value>,
+        link_lists: &BTreeMap<String, (Vec<Target>, bool)>,
+        errors: &mut ValidationErrors,
+    ) {
+        for field in &self.content_type.fields {
+            if !field.attribute.required {
+                continue;
+            }
+            let missing = match field.storage {
+                Storage::Column(_) if matches!(field.attribute.kind, Kind::Password(_)) => false,
+                Storage::Column(_) => is_empty(values.get(field.name())),
+                Storage::Links => link_lists
+                    .get(field.name())
+                    .is_none_or(|(list, _)| list.is_empty()),
+                Storage::Inverse => false,
+            };
+            if missing {
+                errors.push(Path::from(field.name()), "this field is required");
+            }
+        }
+    }
+
+    /// Unique fields whose value another document already uses in the same
+    /// locale and state.
+    #[allow(clippy::too_many_arguments)]
+    async fn check_unique(
+        &self,
+        txn: &DatabaseTransaction,
+        values: &Map<String, Value>,
+        changed: &[String],
+        locale: &str,
+        published: bool,
+        document_id: &str,
+        errors: &mut ValidationErrors,
+    ) -> Result<()> {
+        for name in changed {
+            let Some(field) = self.content_type.field(name) else {
+                continue;
+            };
+            let (true, Some(column_type)) = (field.attribute.unique, field.column_type()) else {
+                continue;
+            };
+            let Some(value) = values.get(name).filter(|v| !v.is_null()) else {
+                continue;
+            };
+            let taken = txn
+                .query_one(
+                    &Query::select()
+                        .expr(Expr::val(1))
+                        .from(Alias::new(&self.content_type.table))
+                        .and_where(
+                            Expr::col(Alias::new(&field.column)).eq(codec::bind(
+                                column_type,
+                                value,
+                            )
+                            .map_err(Error::internal)?),
+                        )
+                        .and_where(Expr::col(Alias::new(LOCALE)).eq(locale))
+                        .and_where(Expr::col(Alias::new(PUBLISHED)).eq(published))
+                        .and_where(Expr::col(Alias::new(DOCUMENT_ID)).ne(document_id))
+                        .limit(1)
+                        .to_owned(),
+                )
+                .await?;
+            if taken.is_some() {
+                errors.push(
+                    Path::from(name.as_str()),
+                    "this value is already used by another entry",
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// A unique violation that got past the checks (a concurrent write)
+    /// becomes the same validation error; other database errors pass.
+    fn classify(&self, error: DbErr) -> Error {
+        if let Some(message) = unique_violation(&error) {
+            let ct = &self.content_type;
+            for field in &ct.fields {
+                let index = index_name("uq", &ct.table, &field.column);
+                let sqlite_form = format!("{}.{}", ct.table, field.column);
+                if field.attribute.unique
+                    && (message.contains(&index) || message.contains(&sqlite_form))
+                {
+                    return Error::field(
+                        field.name(),
+                        "this value is already used by another entry",
+                    );
+                }
+            }
+        }
+        Error::Database(error)
+    }
+
+    fn max_versions(&self) -> u32 {
+        self.max_versions
+    }
+}
+
+/// A new document id: 24 lower-case letters and digits, as Strapi's.
+fn new_document_id() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    (0..DOCUMENT_ID_LENGTH)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
+}

@@ -1,0 +1,222 @@
+//! The one error type of the content engine.
+//!
+//! Every failure a caller can act on has its own variant; the HTTP layer maps
+//! each variant to a status and a Strapi error name in one exhaustive match.
+//! Database errors are classified on the way in (see `db::errors`), so a unique
+//! violation reaches the client as a validation error with a field path, never
+//! as an internal error.
+
+use serde::Serialize;
+use serde_json::Value;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input data failed validation; every failing field is listed.
+    #[error("{0}")]
+    Validation(#[from] ValidationErrors),
+    /// A schema file or schema request is invalid; nothing was applied.
+    #[error("{0}")]
+    InvalidSchema(ValidationErrors),
+    /// The plan removes data and the caller did not confirm it.
+    #[error(
+        "the plan removes data; confirm with --allow-drop (API: \"allowDrop\": true): {}",
+        .steps.join("; ")
+    )]
+    DestructivePlan { steps: Vec<String> },
+    #[error("no content type `{uid}`")]
+    ContentTypeNotFound { uid: String },
+    #[error("no {type_name} with documentId `{document_id}`{}", locale_suffix(.locale))]
+    EntryNotFound {
+        type_name: String,
+        document_id: String,
+        locale: Option<String>,
+    },
+    #[error("no locale `{code}`")]
+    LocaleNotFound { code: String },
+    #[error("no version {id}")]
+    VersionNotFound { id: i64 },
+    #[error("no {kind} `{key}`")]
+    RecordNotFound { kind: &'static str, key: String },
+    /// A request that contradicts the current state, e.g. unpublishing a draft.
+    #[error("{0}")]
+    InvalidState(String),
+    #[error("invalid email or password")]
+    InvalidCredentials,
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("{0}")]
+    Internal(String),
+}
+
+fn locale_suffix(locale: &Option<String>) -> String {
+    locale
+        .as_ref()
+        .map(|l| format!(" in locale `{l}`"))
+        .unwrap_or_default()
+}
+
+impl Error {
+    /// A stable snake_case code for logs, metrics and the `details.code` of
+    /// error envelopes.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "validation",
+            Error::InvalidSchema(_) => "invalid_schema",
+            Error::DestructivePlan { .. } => "destructive_plan",
+            Error::ContentTypeNotFound { .. } => "content_type_not_found",
+            Error::EntryNotFound { .. } => "entry_not_found",
+            Error::LocaleNotFound { .. } => "locale_not_found",
+            Error::VersionNotFound { .. } => "version_not_found",
+            Error::RecordNotFound { .. } => "record_not_found",
+            Error::InvalidState(_) => "invalid_state",
+            Error::InvalidCredentials => "invalid_credentials",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden(_) => "forbidden",
+            Error::Config(_) => "config",
+            Error::Io { .. } => "io",
+            Error::Database(_) => "database",
+            Error::Internal(_) => "internal",
+        }
+    }
+
+    /// One validation error at `path`.
+    pub fn field(path: impl Into<Path>, message: impl Into<String>) -> Self {
+        Error::Validation(ValidationErrors::single(path, message))
+    }
+
+    pub fn io(path: impl std::fmt::Display, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_string(),
+            source,
+        }
+    }
+
+    pub fn internal(message: impl std::fmt::Display) -> Self {
+        Error::Internal(message.to_string())
+    }
+}
+
+/// A path into a document or a schema: `["blocks", "1", "body"]`.
+///
+/// Strapi reports paths as arrays of strings, list indexes included.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Path(pub Vec<String>);
+
+impl Path {
+    pub fn root() -> Self {
+        Path(Vec::new())
+    }
+
+    pub fn child(&self, segment: impl ToString) -> Self {
+        let mut segments = self.0.clone();
+        segments.push(segment.to_string());
+        Path(segments)
+    }
+}
+
+impl std::fmt::Display for Path {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("."))
+    }
+}
+
+impl From<&str> for Path {
+    fn from(segment: &str) -> Self {
+        Path(vec![segment.to_owned()])
+    }
+}
+
+impl From<String> for Path {
+    fn from(segment: String) -> Self {
+        Path(vec![segment])
+    }
+}
+
+impl<const N: usize> From<[&str; N]> for Path {
+    fn from(segments: [&str; N]) -> Self {
+        Path(segments.iter().map(|s| (*s).to_owned()).collect())
+    }
+}
+
+/// One failing field, in the shape of Strapi's `details.errors[]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldError {
+    pub path: Path,
+    pub message: String,
+    pub name: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+}
+
+/// Every failing field of one request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ValidationErrors {
+    pub errors: Vec<FieldError>,
+}
+
+impl ValidationErrors {
+    pub fn single(path: impl Into<Path>, message: impl Into<String>) -> Self {
+        let mut errors = Self::default();
+        errors.push(path, message);
+        errors
+    }
+
+    pub fn push(&mut self, path: impl Into<Path>, message: impl Into<String>) {
+        self.errors.push(FieldError {
+            path: path.into(),
+            message: message.into(),
+            name: "ValidationError",
+            value: None,
+        });
+    }
+
+    pub fn extend(&mut self, other: ValidationErrors) {
+        self.errors.extend(other.errors);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// `Ok(())` when nothing failed, the collected errors otherwise.
+    pub fn into_result(self) -> Result<(), ValidationErrors> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+}
+
+impl std::fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.errors.as_slice() {
+            [] => f.write_str("validation failed"),
+            [one] if one.path.0.is_empty() => f.write_str(&one.message),
+            [one] => write!(f, "{}: {}", one.path, one.message),
+            many => {
+                write!(f, "{} errors occurred", many.len())?;
+                for error in many {
+                    write!(f, "\n  {}: {}", error.path, error.message)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ValidationErrors {}

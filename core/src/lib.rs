@@ -1,0 +1,18 @@
+//! Cairn's content engine: configuration, the database, content types as real
+//! tables, entries with draft & publish, locales and versions, and auth.
+//!
+//! Nothing here knows about HTTP: the server and the admin UI call the
+//! engine through [`AppContext`].
+
+pub mod auth;
+pub mod config;
+pub mod context;
+pub mod db;
+pub mod entries;
+pub mod error;
+pub mod locales;
+pub mod schema;
+
+pub use config::Config;
+pub use context::AppContext;
+pub use error::{Error, Result};

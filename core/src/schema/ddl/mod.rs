@@ -1,0 +1,9 @@
+//! Schema changes: planned as a readable diff, applied in one transaction.
+
+mod apply;
+mod plan;
+mod tables;
+
+pub use apply::apply;
+pub use plan::{Change, ChangeRequest, FieldRename, FieldSummary, Plan, Step, TypeRename, plan};
+pub use tables::{IndexSpec, create_link_table, create_table, indexes};

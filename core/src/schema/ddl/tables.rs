@@ -1,0 +1,220 @@
+//! The DDL of content-type tables, link tables and their indexes, built with
+//! SeaQuery from the validated schema.
+
+use sea_orm::sea_query::{
+    Alias, ColumnDef, ForeignKey, ForeignKeyAction, Index, IndexCreateStatement,
+    IndexDropStatement, Table, TableCreateStatement,
+};
+
+use crate::schema::attribute::Kind;
+use crate::schema::naming::index_name;
+use crate::schema::registry::{ContentType, Field, Link};
+use crate::schema::system::{
+    CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, DOCUMENT_ID_LENGTH, FILE_ID, FILES_TABLE, ID, LOCALE,
+    POSITION, PUBLISHED, PUBLISHED_AT, SOURCE_ID, TARGET_DOCUMENT_ID, UPDATED_AT, UPDATED_BY_ID,
+};
+
+/// `CREATE TABLE` for a content type, under `table` (its own name, or a
+/// temporary one during a SQLite rebuild).
+pub fn create_table(content_type: &ContentType, table: &str) -> TableCreateStatement {
+    let mut statement = Table::create();
+    statement
+        .table(Alias::new(table))
+        .col(
+            ColumnDef::new(Alias::new(ID))
+                .big_integer()
+                .not_null()
+                .auto_increment()
+                .primary_key(),
+        )
+        .col(
+            ColumnDef::new(Alias::new(DOCUMENT_ID))
+                .string_len(DOCUMENT_ID_LENGTH)
+                .not_null(),
+        )
+        .col(
+            ColumnDef::new(Alias::new(LOCALE))
+                .string_len(35)
+                .not_null()
+                .default(""),
+        )
+        .col(ColumnDef::new(Alias::new(PUBLISHED)).boolean().not_null())
+        .col(
+            ColumnDef::new(Alias::new(PUBLISHED_AT))
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .col(
+            ColumnDef::new(Alias::new(CREATED_AT))
+                .timestamp_with_time_zone()
+                .not_null(),
+        )
+        .col(
+            ColumnDef::new(Alias::new(UPDATED_AT))
+                .timestamp_with_time_zone()
+                .not_null(),
+        )
+        .col(
+            ColumnDef::new(Alias::new(CREATED_BY_ID))
+                .big_integer()
+                .null(),
+        )
+        .col(
+            ColumnDef::new(Alias::new(UPDATED_BY_ID))
+                .big_integer()
+                .null(),
+        );
+    for (field, column_type) in content_type.column_fields() {
+        statement.col(column_type.definition(&field.column));
+    }
+    statement.to_owned()
+}
+
+/// `CREATE TABLE` for the link table of an owning relation or a media field.
+pub fn create_link_table(owner_table: &str, link: &Link) -> TableCreateStatement {
+    let mut statement = Table::create();
+    statement
+        .table(Alias::new(&link.table))
+        .col(
+            ColumnDef::new(Alias::new(ID))
+                .big_integer()
+                .not_null()
+                .auto_increment()
+                .primary_key(),
+        )
+        .col(
+            ColumnDef::new(Alias::new(SOURCE_ID))
+                .big_integer()
+                .not_null(),
+        )
+        .col(ColumnDef::new(Alias::new(POSITION)).integer().not_null())
+        .foreign_key(
+            ForeignKey::create()
+                .from(Alias::new(&link.table), Alias::new(SOURCE_ID))
+                .to(Alias::new(owner_table), Alias::new(ID))
+                .on_delete(ForeignKeyAction::Cascade),
+        );
+    if link.media {
+        statement
+            .col(ColumnDef::new(Alias::new(FILE_ID)).big_integer().not_null())
+            .foreign_key(
+                ForeignKey::create()
+                    .from(Alias::new(&link.table), Alias::new(FILE_ID))
+                    .to(Alias::new(FILES_TABLE), Alias::new(ID))
+                    .on_delete(ForeignKeyAction::Cascade),
+            );
+    } else {
+        statement.col(
+            ColumnDef::new(Alias::new(TARGET_DOCUMENT_ID))
+                .string_len(DOCUMENT_ID_LENGTH)
+                .not_null(),
+        );
+    }
+    statement.to_owned()
+}
+
+/// An index Cairn maintains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexSpec {
+    pub name: String,
+    pub table: String,
+    pub columns: Vec<String>,
+    pub unique: bool,
+}
+
+impl IndexSpec {
+    fn new(prefix: &str, table: &str, suffix: &str, columns: &[&str], unique: bool) -> Self {
+        IndexSpec {
+            name: index_name(prefix, table, suffix),
+            table: table.to_owned(),
+            columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+            unique,
+        }
+    }
+
+    pub fn create(&self) -> IndexCreateStatement {
+        let mut statement = Index::create();
+        statement.name(&self.name).table(Alias::new(&self.table));
+        for column in &self.columns {
+            statement.col(Alias::new(column));
+        }
+        if self.unique {
+            statement.unique();
+        }
+        statement.to_owned()
+    }
+
+    pub fn drop(&self) -> IndexDropStatement {
+        Index::drop()
+            .name(&self.name)
+            .table(Alias::new(&self.table))
+            .to_owned()
+    }
+}
+
+/// Every index of a content type's table and of the link tables it owns.
+///
+/// Unique attributes are unique per locale and state: a draft and its
+/// published copy share their values.
+pub fn indexes(content_type: &ContentType) -> Vec<IndexSpec> {
+    let table = content_type.table.as_str();
+    let mut specs = vec![
+        IndexSpec::new(
+            "uq",
+            table,
+            "document",
+            &[DOCUMENT_ID, LOCALE, PUBLISHED],
+            true,
+        ),
+        IndexSpec::new("ix", table, "listing", &[PUBLISHED, LOCALE, ID], false),
+    ];
+    for field in &content_type.fields {
+        if field.attribute.unique && field.column_type().is_some() {
+            specs.push(IndexSpec::new(
+                "uq",
+                table,
+                &field.column,
+                &[field.column.as_str(), LOCALE, PUBLISHED],
+                true,
+            ));
+        }
+    }
+    for (field, link) in content_type.owned_links() {
+        specs.extend(link_indexes(field, link));
+    }
+    specs
+}
+
+fn link_indexes(field: &Field, link: &Link) -> Vec<IndexSpec> {
+    let table = link.table.as_str();
+    let target = if link.media {
+        FILE_ID
+    } else {
+        TARGET_DOCUMENT_ID
+    };
+    let single = match &field.attribute.kind {
+        Kind::Relation(relation) => !relation.kind.is_multiple(),
+        Kind::Media(media) => !media.multiple,
+        _ => false,
+    };
+    let mut specs = vec![IndexSpec::new("ix", table, "target", &[target], false)];
+    if single {
+        specs.push(IndexSpec::new("uq", table, "source", &[SOURCE_ID], true));
+    } else {
+        specs.push(IndexSpec::new(
+            "uq",
+            table,
+            "pair",
+            &[SOURCE_ID, target],
+            true,
+        ));
+        specs.push(IndexSpec::new(
+            "ix",
+            table,
+            "order",
+            &[SOURCE_ID, POSITION],
+            false,
+        ));
+    }
+    specs
+}

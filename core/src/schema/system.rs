@@ -1,0 +1,40 @@
+//! The columns Cairn adds to every content-type table and link table.
+
+/// Row id (one per document, locale and state).
+pub const ID: &str = "id";
+/// The stable id shared by all rows of a document.
+pub const DOCUMENT_ID: &str = "document_id";
+/// The row's locale; empty in types that are not localized.
+pub const LOCALE: &str = "locale";
+/// Whether the row is the published state (or the only state, without draft & publish).
+pub const PUBLISHED: &str = "published";
+pub const PUBLISHED_AT: &str = "published_at";
+pub const CREATED_AT: &str = "created_at";
+pub const UPDATED_AT: &str = "updated_at";
+pub const CREATED_BY_ID: &str = "created_by_id";
+pub const UPDATED_BY_ID: &str = "updated_by_id";
+
+/// Every system column of a content-type table, in table order.
+pub const COLUMNS: [&str; 9] = [
+    ID,
+    DOCUMENT_ID,
+    LOCALE,
+    PUBLISHED,
+    PUBLISHED_AT,
+    CREATED_AT,
+    UPDATED_AT,
+    CREATED_BY_ID,
+    UPDATED_BY_ID,
+];
+
+/// Link tables: the owning row, the target (a document or a file), the order.
+pub const SOURCE_ID: &str = "source_id";
+pub const TARGET_DOCUMENT_ID: &str = "target_document_id";
+pub const FILE_ID: &str = "file_id";
+pub const POSITION: &str = "position";
+
+/// The table uploaded files live in.
+pub const FILES_TABLE: &str = "cairn_files";
+
+/// Length of a document id.
+pub const DOCUMENT_ID_LENGTH: u32 = 24;
