@@ -6,6 +6,7 @@ use std::sync::{Arc, RwLock};
 use rand::RngCore;
 use sea_orm::ActiveValue::Set;
 use sea_orm::EntityTrait;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use tokio::sync::Mutex;
 
 use crate::config::Config;
@@ -15,7 +16,7 @@ use crate::entries::Entries;
 use crate::error::{Error, Result};
 use crate::schema::codec::now;
 use crate::schema::ddl::{self, ChangeRequest, Plan};
-use crate::schema::{Schema, store};
+use crate::schema::{Schema, store, system};
 
 /// Cheap to clone: every clone shares the same state.
 #[derive(Clone)]
@@ -104,6 +105,7 @@ impl AppContext {
         let plan = ddl::plan(&self.inner.db, self.schema(), request).await?;
         ddl::apply(&self.inner.db, &plan, allow_drop).await?;
         if !plan.is_empty() {
+            self.inner.db.schema_changed();
             let mut schema = match self.inner.schema.write() {
                 Ok(schema) => schema,
                 Err(poisoned) => poisoned.into_inner(),
@@ -111,6 +113,25 @@ impl AppContext {
             *schema = plan.target.clone();
         }
         Ok(plan)
+    }
+
+    /// Removes a locale that no entry is written in.
+    pub async fn delete_locale(&self, code: &str) -> Result<()> {
+        let schema = self.schema();
+        let mut rows = 0;
+        for content_type in schema.content_types().filter(|t| t.localized) {
+            let count = crate::db::scalar_i64(
+                self.inner.db.conn(),
+                &Query::select()
+                    .expr(Func::count(Expr::col(Alias::new(system::ID))))
+                    .from(Alias::new(&content_type.table))
+                    .and_where(Expr::col(Alias::new(system::LOCALE)).eq(code))
+                    .to_owned(),
+            )
+            .await?;
+            rows += count.map_or(0, |n| u64::try_from(n).unwrap_or(0));
+        }
+        crate::locales::delete(&self.inner.db, code, rows).await
     }
 
     /// Closes the database pool.

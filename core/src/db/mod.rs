@@ -5,7 +5,9 @@ pub mod errors;
 
 use std::path::Path as FsPath;
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
@@ -39,6 +41,30 @@ pub struct Db {
     conn: DatabaseConnection,
     backend: Backend,
     url: String,
+    clock: Arc<SchemaClock>,
+}
+
+/// When the schema last changed. Pooled connections keep prepared statements
+/// whose result types a schema change can invalidate, so connections opened
+/// before the last change are replaced when next acquired.
+#[derive(Debug)]
+struct SchemaClock {
+    origin: Instant,
+    /// Nanoseconds from `origin` to the last change; 0 when none happened.
+    changed: AtomicU64,
+}
+
+impl SchemaClock {
+    fn mark(&self) {
+        let nanos = u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.changed.store(nanos.max(1), Ordering::Release);
+    }
+
+    /// Whether a connection of this age was opened before the last change.
+    fn predates_change(&self, age: Duration) -> bool {
+        let changed = self.changed.load(Ordering::Acquire);
+        changed != 0 && self.origin.elapsed().saturating_sub(age) <= Duration::from_nanos(changed)
+    }
 }
 
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -47,14 +73,33 @@ impl Db {
     /// Connects, creating the SQLite file and its folder when they are missing.
     pub async fn connect(config: &DatabaseConfig) -> Result<Db> {
         let backend = backend_of(&config.url)?;
+        let clock = Arc::new(SchemaClock {
+            origin: Instant::now(),
+            changed: AtomicU64::new(0),
+        });
         let mut options = ConnectOptions::new(config.url.clone());
         options
             .max_connections(config.max_connections)
             .acquire_timeout(config.acquire_timeout)
             .sqlx_logging(false);
-        if backend == Backend::Sqlite {
-            ensure_sqlite_folder(&config.url)?;
-            options.map_sqlx_sqlite_opts(|opts| sqlite_options(opts, true));
+        match backend {
+            Backend::Sqlite => {
+                ensure_sqlite_folder(&config.url)?;
+                let clock = clock.clone();
+                options
+                    .map_sqlx_sqlite_opts(|opts| sqlite_options(opts, true))
+                    .map_sqlx_sqlite_before_acquire(move |_, meta| {
+                        let fresh = !clock.predates_change(meta.age);
+                        Box::pin(async move { Ok(fresh) })
+                    });
+            }
+            Backend::Postgres => {
+                let clock = clock.clone();
+                options.map_sqlx_postgres_before_acquire(move |_, meta| {
+                    let fresh = !clock.predates_change(meta.age);
+                    Box::pin(async move { Ok(fresh) })
+                });
+            }
         }
         let conn = Database::connect(options).await.map_err(|e| {
             Error::Config(format!(
@@ -66,6 +111,7 @@ impl Db {
             conn,
             backend,
             url: config.url.clone(),
+            clock,
         })
     }
 
@@ -75,6 +121,12 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Records a schema change: pooled connections opened before it are
+    /// replaced as they are next acquired.
+    pub(crate) fn schema_changed(&self) {
+        self.clock.mark();
     }
 
     /// Applies pending system-table migrations.

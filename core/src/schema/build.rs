@@ -31,22 +31,14 @@ pub fn build(sources: &SchemaSources) -> Result<Schema, ValidationErrors> {
             );
             continue;
         }
-        if let Some(content_type) = build_type(source, &mut api_ids, &mut tables, &mut errors) {
-            types.push(content_type);
-        }
+        types.push(build_type(source, &mut api_ids, &mut tables, &mut errors));
     }
     let component_index: BTreeMap<&str, &Component> =
         components.iter().map(|c| (c.uid.as_str(), c)).collect();
     let type_index: BTreeMap<&str, &ContentType> =
         types.iter().map(|t| (t.uid.as_str(), t)).collect();
-    let declared: BTreeSet<&str> = sources
-        .content_types
-        .iter()
-        .map(|s| s.uid.as_str())
-        .collect();
     let references = References {
         types: &type_index,
-        declared: &declared,
         components: &component_index,
     };
     for (content_type, source) in types.iter().filter_map(|t| {
@@ -161,10 +153,9 @@ fn build_type(
     api_ids: &mut HashMap<String, String>,
     tables: &mut HashMap<String, String>,
     errors: &mut ValidationErrors,
-) -> Option<ContentType> {
+) -> ContentType {
     let origin = Path::from(source.origin.as_str());
     let def = &source.def;
-    let before = errors.errors.len();
     if let Err(message) = check_type_uid(&source.uid) {
         errors.push(origin.clone(), message);
     }
@@ -252,10 +243,9 @@ fn build_type(
         });
     }
     check_uid_targets(&fields, &origin, errors);
-    if errors.errors.len() > before {
-        return None;
-    }
-    Some(ContentType {
+    // Returned even when invalid, so that references to it are checked
+    // against what it declares; the errors already stop the build.
+    ContentType {
         uid: source.uid.clone(),
         def: def.clone(),
         kind: def.kind,
@@ -264,7 +254,7 @@ fn build_type(
         localized,
         fields,
         field_ids: BTreeMap::new(),
-    })
+    }
 }
 
 fn claim_table(
@@ -352,11 +342,9 @@ fn check_uid_targets(fields: &[Field], origin: &Path, errors: &mut ValidationErr
     }
 }
 
-/// What attributes may refer to: the valid types and components, and the uids
-/// declared at all (an invalid target has its own error already).
+/// What attributes may refer to.
 struct References<'a> {
     types: &'a BTreeMap<&'a str, &'a ContentType>,
-    declared: &'a BTreeSet<&'a str>,
     components: &'a BTreeMap<&'a str, &'a Component>,
 }
 
@@ -372,15 +360,13 @@ impl References<'_> {
         match &attribute.kind {
             Kind::Relation(relation) => {
                 let Some(target) = self.types.get(relation.target.as_str()) else {
-                    if !self.declared.contains(relation.target.as_str()) {
-                        errors.push(
-                            path.clone(),
-                            format!(
-                                "relation target `{}` is not a content type",
-                                relation.target
-                            ),
-                        );
-                    }
+                    errors.push(
+                        path.clone(),
+                        format!(
+                            "relation target `{}` is not a content type",
+                            relation.target
+                        ),
+                    );
                     return;
                 };
                 let counterpart = relation

@@ -10,6 +10,7 @@ pub mod load;
 pub mod model;
 pub mod naming;
 pub mod registry;
+pub mod request;
 pub mod store;
 pub mod system;
 

@@ -33,8 +33,6 @@ const RESERVED_ATTRIBUTES: &[&str] = &[
     "updated_by",
     "updatedby",
     "updated_by_id",
-    "status",
-    "meta",
     "__component",
     "__typename",
 ];

@@ -16,9 +16,10 @@ use sea_orm::{
 };
 
 use super::plan::{Change, Plan, Step};
-use super::tables::{create_link_table, create_table, indexes};
+use super::tables::{IndexSpec, create_link_table, create_table, indexes};
+use crate::db::errors::unique_violation;
 use crate::db::{Backend, Db};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, ValidationErrors};
 use crate::schema::codec::{bind, now};
 use crate::schema::column::ColumnType;
 use crate::schema::registry::{ContentType, Field};
@@ -114,7 +115,7 @@ impl Executor<'_> {
                         .await?;
                 }
                 for index in indexes(content_type) {
-                    self.exec(&index.create()).await?;
+                    self.create_index(&index, uid).await?;
                 }
                 Ok(())
             }
@@ -215,10 +216,25 @@ impl Executor<'_> {
         for index in &wanted {
             let gone = rebuilt && index.table == table;
             if gone || !existing.contains(index) {
-                self.exec(&index.create()).await?;
+                self.create_index(index, &new.uid).await?;
             }
         }
         Ok(())
+    }
+
+    /// Creates an index; a unique index that existing rows violate is the
+    /// schema's problem, reported on its attribute.
+    async fn create_index(&self, index: &IndexSpec, uid: &str) -> Result<()> {
+        match self.txn.execute(&index.create()).await {
+            Ok(_) => Ok(()),
+            Err(error) => match (&index.attribute, unique_violation(&error)) {
+                (Some(attribute), Some(_)) => Err(Error::InvalidSchema(ValidationErrors::single(
+                    [uid, "attributes", attribute.as_str()],
+                    format!("cannot make `{attribute}` unique: some entries share a value"),
+                ))),
+                _ => Err(error.into()),
+            },
+        }
     }
 
     /// Column renames, additions, type changes and drops, one ALTER each.

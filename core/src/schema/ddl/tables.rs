@@ -120,6 +120,8 @@ pub struct IndexSpec {
     pub table: String,
     pub columns: Vec<String>,
     pub unique: bool,
+    /// The attribute a unique index enforces, for error messages.
+    pub attribute: Option<String>,
 }
 
 impl IndexSpec {
@@ -129,6 +131,7 @@ impl IndexSpec {
             table: table.to_owned(),
             columns: columns.iter().map(|c| (*c).to_owned()).collect(),
             unique,
+            attribute: None,
         }
     }
 
@@ -170,13 +173,15 @@ pub fn indexes(content_type: &ContentType) -> Vec<IndexSpec> {
     ];
     for field in &content_type.fields {
         if field.attribute.unique && field.column_type().is_some() {
-            specs.push(IndexSpec::new(
+            let mut spec = IndexSpec::new(
                 "uq",
                 table,
                 &field.column,
                 &[field.column.as_str(), LOCALE, PUBLISHED],
                 true,
-            ));
+            );
+            spec.attribute = Some(field.name().to_owned());
+            specs.push(spec);
         }
     }
     for (field, link) in content_type.owned_links() {

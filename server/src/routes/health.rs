@@ -1,0 +1,17 @@
+//! `GET /_health`: 200 when the server can reach its database.
+
+use actix_web::{HttpResponse, get, web};
+use cairn_core::AppContext;
+use serde_json::json;
+
+use crate::http::error::ApiResult;
+
+#[get("/_health")]
+async fn health(context: web::Data<AppContext>) -> ApiResult<HttpResponse> {
+    context.db().ping().await?;
+    Ok(HttpResponse::Ok().json(json!({ "status": "ok" })))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(health);
+}

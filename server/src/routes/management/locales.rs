@@ -1,0 +1,64 @@
+//! Locales: list, add, make default, remove.
+
+use actix_web::{HttpResponse, delete, get, post, put, web};
+use cairn_core::{AppContext, locales};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::http::error::ApiResult;
+use crate::http::extract::AdminSession;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateLocaleRequest {
+    code: String,
+    name: String,
+    #[serde(default)]
+    is_default: bool,
+}
+
+#[get("/locales")]
+async fn list_locales(
+    context: web::Data<AppContext>,
+    _session: AdminSession,
+) -> ApiResult<HttpResponse> {
+    let locales = locales::list(context.db().conn()).await?;
+    Ok(HttpResponse::Ok().json(json!({ "data": locales })))
+}
+
+#[post("/locales")]
+async fn create_locale(
+    context: web::Data<AppContext>,
+    _session: AdminSession,
+    body: web::Json<CreateLocaleRequest>,
+) -> ApiResult<HttpResponse> {
+    let locale = locales::create(context.db(), &body.code, &body.name, body.is_default).await?;
+    Ok(HttpResponse::Created().json(json!({ "data": locale })))
+}
+
+#[put("/locales/{code}/default")]
+async fn set_default_locale(
+    context: web::Data<AppContext>,
+    _session: AdminSession,
+    code: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let locale = locales::set_default(context.db(), &code).await?;
+    Ok(HttpResponse::Ok().json(json!({ "data": locale })))
+}
+
+#[delete("/locales/{code}")]
+async fn delete_locale(
+    context: web::Data<AppContext>,
+    _session: AdminSession,
+    code: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    context.delete_locale(&code).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_locales)
+        .service(create_locale)
+        .service(set_default_locale)
+        .service(delete_locale);
+}

@@ -1,0 +1,56 @@
+//! The schema: export it, plan a change, apply a change. The admin UI's
+//! content-type builder and `cairn schema apply` run the same engine steps.
+
+use actix_web::{HttpResponse, get, post, web};
+use cairn_core::AppContext;
+use cairn_core::schema::ddl::Plan;
+use cairn_core::schema::request::{SchemaChangeInput, SchemaExport};
+use serde_json::{Value, json};
+
+use crate::http::error::ApiResult;
+use crate::http::extract::AdminSession;
+
+#[get("/schema")]
+async fn export_schema(context: web::Data<AppContext>, _session: AdminSession) -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "data": SchemaExport::of(&context.schema()) }))
+}
+
+#[post("/schema/plan")]
+async fn plan_schema(
+    context: web::Data<AppContext>,
+    _session: AdminSession,
+    body: web::Json<SchemaChangeInput>,
+) -> ApiResult<HttpResponse> {
+    let request = body.into_inner().into_request(&context.schema())?;
+    let plan = context.plan_schema(&request).await?;
+    Ok(HttpResponse::Ok().json(json!({ "data": plan_json(&plan, false) })))
+}
+
+#[post("/schema/apply")]
+async fn apply_schema(
+    context: web::Data<AppContext>,
+    _session: AdminSession,
+    body: web::Json<SchemaChangeInput>,
+) -> ApiResult<HttpResponse> {
+    let input = body.into_inner();
+    let allow_drop = input.allow_drop;
+    let request = input.into_request(&context.schema())?;
+    let plan = context.apply_schema(&request, allow_drop).await?;
+    Ok(HttpResponse::Ok().json(json!({ "data": plan_json(&plan, true) })))
+}
+
+fn plan_json(plan: &Plan, applied: bool) -> Value {
+    json!({
+        "applied": applied && !plan.is_empty(),
+        "empty": plan.is_empty(),
+        "steps": plan.steps,
+        "destructive": plan.data_loss(),
+        "text": plan.to_string(),
+    })
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(export_schema)
+        .service(plan_schema)
+        .service(apply_schema);
+}

@@ -1,0 +1,13 @@
+//! Cairn through its public interfaces, on SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod draft_publish;
+mod entries;
+mod locales;
+mod management;
+mod relations;
+mod schema_apply;
+mod schema_evolution;
+mod versions;
