@@ -17,7 +17,10 @@ backend_tests! {
                 _ => None,
             })
             .collect();
-        assert_eq!(created, ["api::article.article", "api::author.author", "api::category.category"]);
+        assert_eq!(
+            created,
+            ["api::article.article", "api::author.author", "api::category.category", "api::homepage.homepage"]
+        );
         assert_eq!(app.context.schema().components().count(), 3);
 
         let again = app.apply_fixture("blog/src").await;

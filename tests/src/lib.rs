@@ -89,6 +89,10 @@ impl Drop for TestDb {
     }
 }
 
+fn chrono_now() -> cairn_core::schema::codec::Timestamp {
+    cairn_core::schema::codec::now()
+}
+
 fn random_suffix() -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::rng();
@@ -126,11 +130,8 @@ impl TestApp {
         let folder = tempfile::tempdir().expect("temporary folder");
         let db = TestDb::create(backend, folder.path()).await;
         let config_path = folder.path().join("cairn.toml");
-        let toml = format!(
-            "[database]\nurl = \"{}\"\nmax_connections = 5\n\n[log]\nlevel = \"warn\"\n",
-            db.url
-        );
-        std::fs::write(&config_path, toml).expect("write the test configuration");
+        std::fs::write(&config_path, Self::config_text(&db.url, ""))
+            .expect("write the test configuration");
         let context = AppContext::start(Self::config_of(&config_path))
             .await
             .expect("start Cairn");
@@ -141,6 +142,19 @@ impl TestApp {
             config_path,
             db,
         }
+    }
+
+    fn config_text(url: &str, extra: &str) -> String {
+        format!(
+            "[database]\nurl = \"{url}\"\nmax_connections = 5\n\n[log]\nlevel = \"warn\"\n\n{extra}"
+        )
+    }
+
+    /// Restarts with extra configuration (TOML sections) on the same database.
+    pub async fn reconfigure(&mut self, extra: &str) {
+        std::fs::write(&self.config_path, Self::config_text(&self.db.url, extra))
+            .expect("write the configuration");
+        self.restart().await;
     }
 
     fn config_of(path: &Path) -> Config {
@@ -181,6 +195,48 @@ impl TestApp {
             .expect("query the catalogue")
             .expect("a count");
         row.try_get_by_index::<i64>(0).expect("an integer") > 0
+    }
+
+    /// Runs a query returning one integer, e.g. a count.
+    pub async fn scalar(&self, sql: &str, values: Vec<sea_orm::Value>) -> i64 {
+        let conn = self.context.db().conn();
+        let statement =
+            sea_orm::Statement::from_sql_and_values(conn.get_database_backend(), sql, values);
+        let row = conn
+            .query_one_raw(statement)
+            .await
+            .expect("run the query")
+            .expect("one row");
+        row.try_get_by_index::<i64>(0).expect("an integer")
+    }
+
+    /// Stores a file record the way an upload does, and returns its id.
+    pub async fn insert_file(&self, name: &str, mime: &str) -> i64 {
+        let conn = self.context.db().conn();
+        let now = chrono_now();
+        let statement = sea_orm::Statement::from_sql_and_values(
+            conn.get_database_backend(),
+            "INSERT INTO cairn_files (document_id, name, hash, ext, mime, size, url, provider, folder_path, width, height, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'local', '/', 640, 480, $8, $8) RETURNING id",
+            [
+                random_suffix().into(),
+                name.into(),
+                format!("{}_{}", name.replace('.', "_"), random_suffix()).into(),
+                name.rsplit_once('.')
+                    .map_or(String::new(), |(_, ext)| format!(".{ext}"))
+                    .into(),
+                mime.into(),
+                2048_i64.into(),
+                format!("/uploads/{name}").into(),
+                now.into(),
+            ],
+        );
+        let row = conn
+            .query_one_raw(statement)
+            .await
+            .expect("insert a file")
+            .expect("its id");
+        row.try_get_by_index::<i64>(0).expect("an id")
     }
 
     /// The path of a fixture under `tests/fixtures`.

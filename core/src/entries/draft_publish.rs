@@ -86,9 +86,6 @@ impl Entries {
     /// with required fields enforced.
     async fn check_publishable(&self, txn: &DatabaseTransaction, draft: &Row) -> Result<()> {
         let data = snapshot(txn, &self.content_type, draft).await?;
-        self.validator(true)
-            .prepare(txn, &self.content_type, &data)
-            .await?;
         let mut errors = ValidationErrors::default();
         for field in &self.content_type.fields {
             if field.attribute.required
@@ -98,6 +95,15 @@ impl Entries {
             {
                 errors.push(Path::from(field.name()), "this field is required");
             }
+        }
+        match self
+            .validator(true)
+            .prepare(txn, &self.content_type, &data)
+            .await
+        {
+            Ok(_) => {}
+            Err(Error::Validation(nested)) => errors.extend(nested),
+            Err(other) => return Err(other),
         }
         errors.into_result()?;
         Ok(())

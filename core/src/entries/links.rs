@@ -255,6 +255,14 @@ pub async fn write_inverse(
         .content_type(&relation.target)
         .ok_or_else(|| Error::internal(format!("missing owner type {}", relation.target)))?;
     let owner_relation = owner_relation(owner, relation)?;
+    // A type without locales writes to the default locale of a localized owner.
+    let default_locale;
+    let locale = if locale.is_empty() && owner.localized {
+        default_locale = crate::locales::default_code(conn).await?;
+        default_locale.as_str()
+    } else {
+        locale
+    };
     let (published, owner_locale) = editable_scope(owner, locale);
     let o = Alias::new("o");
     let l = Alias::new("l");

@@ -74,6 +74,22 @@ pub struct ReadOptions {
     pub include_private: bool,
 }
 
+/// A sort direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Asc,
+    Desc,
+}
+
+impl Direction {
+    fn order(self) -> Order {
+        match self {
+            Direction::Asc => Order::Asc,
+            Direction::Desc => Order::Desc,
+        }
+    }
+}
+
 /// Options of a list.
 #[derive(Debug, Clone)]
 pub struct ListOptions {
@@ -81,7 +97,7 @@ pub struct ListOptions {
     pub start: u64,
     pub limit: u64,
     /// Fields to sort by, in order; ties are broken by id.
-    pub sort: Vec<(String, Order)>,
+    pub sort: Vec<(String, Direction)>,
 }
 
 impl Default for ListOptions {
@@ -376,9 +392,9 @@ impl Entries {
         select
             .and_where(Expr::col((table.clone(), Alias::new(PUBLISHED))).eq(published))
             .and_where(Expr::col((table.clone(), Alias::new(LOCALE))).eq(locale.as_str()));
-        for (name, order) in &options.sort {
+        for (name, direction) in &options.sort {
             let column = self.sort_column(name)?;
-            select.order_by((table.clone(), Alias::new(column)), order.clone());
+            select.order_by((table.clone(), Alias::new(column)), direction.order());
         }
         select
             .order_by((table.clone(), Alias::new(ID)), Order::Asc)

@@ -416,6 +416,12 @@ fn file_object(row: &sea_orm::QueryResult, offset: usize) -> Result<Map<String, 
             .map(Value::from)
             .unwrap_or(Value::Null))
     };
+    let int32 = |i: usize| -> Result<Value> {
+        Ok(row
+            .try_get_by_index::<Option<i32>>(offset + i)?
+            .map(Value::from)
+            .unwrap_or(Value::Null))
+    };
     let time = |i: usize| -> Result<Value> {
         Ok(row
             .try_get_by_index::<Option<chrono::DateTime<chrono::Utc>>>(offset + i)?
@@ -429,8 +435,8 @@ fn file_object(row: &sea_orm::QueryResult, offset: usize) -> Result<Map<String, 
     file.insert("name".into(), text(2)?);
     file.insert("alternativeText".into(), text(3)?);
     file.insert("caption".into(), text(4)?);
-    file.insert("width".into(), int(5)?);
-    file.insert("height".into(), int(6)?);
+    file.insert("width".into(), int32(5)?);
+    file.insert("height".into(), int32(6)?);
     file.insert(
         "formats".into(),
         row.try_get_by_index::<Option<Value>>(offset + 7)?

@@ -235,8 +235,11 @@ fn format_time(time: NaiveTime) -> String {
     time.format("%H:%M:%S%.3f").to_string()
 }
 
+/// The timestamps Cairn stores.
+pub type Timestamp = DateTime<Utc>;
+
 /// The current time at the precision Cairn stores.
-pub fn now() -> DateTime<Utc> {
+pub fn now() -> Timestamp {
     truncate_millis(Utc::now())
 }
 
