@@ -15,10 +15,10 @@ fn original(i: usize, maker: &str) -> Map<String, Value> {
     data!({
         "name": format!("Product {i}"),
         "sku": format!("SKU-{i:04}"),
-        "description": if i % 3 == 0 { Value::Null } else { json!(format!("Description of product {i}")) },
+        "description": if i.is_multiple_of(3) { Value::Null } else { json!(format!("Description of product {i}")) },
         "price": (i as i64) * 7 - 20,
         "released": format!("2024-{:02}-{:02}", i % 12 + 1, i % 28 + 1),
-        "tags": json!({"colour": if i % 2 == 0 { "red" } else { "blue" }, "rank": i}),
+        "tags": json!({"colour": if i.is_multiple_of(2) { "red" } else { "blue" }, "rank": i}),
         "maker": maker,
     })
 }
@@ -68,7 +68,7 @@ backend_tests! {
         let makers = app.context.entries("maker")?;
         let acme = makers.create(&data!({"name": "Acme"}), &Default::default()).await?;
         let globex = makers.create(&data!({"name": "Globex"}), &Default::default()).await?;
-        let maker_of = |i: usize| if i % 2 == 0 { &acme } else { &globex }["documentId"].as_str().unwrap().to_owned();
+        let maker_of = |i: usize| if i.is_multiple_of(2) { &acme } else { &globex }["documentId"].as_str().unwrap().to_owned();
         let products = app.context.entries("product")?;
         for i in 0..PRODUCTS {
             products.create(&original(i, &maker_of(i)), &Default::default()).await?;
