@@ -38,6 +38,10 @@ impl ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, "UnauthorizedError", message)
     }
 
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::FORBIDDEN, "ForbiddenError", message)
+    }
+
     pub fn not_found(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::NOT_FOUND, "NotFoundError", message)
     }
