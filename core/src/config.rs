@@ -5,7 +5,9 @@
 //! `config/default.toml` documents every setting; a test keeps it equal to
 //! `Config::default()`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
 use std::time::Duration;
 
 use figment::Figment;
@@ -26,6 +28,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseConfig,
     pub content: ContentConfig,
+    pub api: ApiConfig,
     pub auth: AuthConfig,
     pub log: LogConfig,
 }
@@ -88,6 +91,62 @@ impl Default for ContentConfig {
     fn default() -> Self {
         Self {
             max_versions_per_document: 100,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Entries per page when a request names no size.
+    pub default_page_size: u64,
+    /// Largest page a request may ask for; larger requests get a 400.
+    pub max_page_size: u64,
+    /// Deepest filter tree (logical operators and relation hops) accepted.
+    pub max_filter_depth: usize,
+    /// Most conditions one filter tree may hold.
+    pub max_filter_conditions: usize,
+    /// Most values of one `$in`, `$notIn` or `$between`.
+    pub max_operand_values: usize,
+    /// Deepest `populate` accepted.
+    pub max_populate_depth: usize,
+    /// `Cache-Control` of content responses.
+    pub cache_control: String,
+    /// `Cache-Control` for particular content types, by uid.
+    pub cache_control_by_type: BTreeMap<String, String>,
+    /// Memory for cached published responses, in bytes; 0 turns the cache off.
+    pub response_cache_bytes: u64,
+    /// Origins allowed by CORS; `*` allows any.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            default_page_size: 25,
+            max_page_size: 100,
+            max_filter_depth: 8,
+            max_filter_conditions: 50,
+            max_operand_values: 200,
+            max_populate_depth: 5,
+            cache_control: "no-cache".into(),
+            cache_control_by_type: BTreeMap::new(),
+            response_cache_bytes: 64 * 1024 * 1024,
+            cors_origins: vec!["*".into()],
+        }
+    }
+}
+
+impl ApiConfig {
+    /// The query limits these settings describe.
+    pub fn query_limits(&self) -> crate::query::QueryLimits {
+        crate::query::QueryLimits {
+            default_page_size: self.default_page_size,
+            max_page_size: self.max_page_size,
+            max_filter_depth: self.max_filter_depth,
+            max_filter_conditions: self.max_filter_conditions,
+            max_operand_values: self.max_operand_values,
+            max_populate_depth: self.max_populate_depth,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod db;
 pub mod entries;
 pub mod error;
 pub mod locales;
+pub mod query;
 pub mod schema;
 
 pub use config::Config;

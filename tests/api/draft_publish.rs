@@ -2,7 +2,7 @@
 //! publishing; edits stay in the draft until the next publish.
 
 use cairn_core::Error;
-use cairn_core::entries::{Entries, Populate, ReadOptions, Status, WriteOptions};
+use cairn_core::entries::{Entries, Populate, PopulateField, ReadOptions, Status, WriteOptions};
 use cairn_tests::{Map, Value, backend_tests, data};
 
 async fn read(
@@ -16,8 +16,8 @@ async fn read(
             &ReadOptions {
                 status,
                 populate: Populate::default()
-                    .with("authors", Populate::default())
-                    .with("seo", Populate::default()),
+                    .with("authors", PopulateField::default())
+                    .with("seo", PopulateField::default()),
                 ..ReadOptions::default()
             },
         )

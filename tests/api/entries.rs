@@ -3,8 +3,9 @@
 
 use cairn_core::Error;
 use cairn_core::entries::{
-    Direction, ListOptions, LocaleScope, Populate, ReadOptions, Status, WriteOptions,
+    ListOptions, LocaleScope, Populate, PopulateField, ReadOptions, Status, WriteOptions,
 };
+use cairn_core::query::{Pagination, Sort};
 use cairn_tests::{TestApp, Value, backend_tests, data};
 
 async fn blog(app: &TestApp) {
@@ -103,7 +104,7 @@ backend_tests! {
         assert_failure(&found, "cover", "no file with id 999");
         assert_eq!(found.len(), 13, "{found:#?}");
         let page = articles.find_many(&ListOptions { read: draft(), ..ListOptions::default() }).await?;
-        assert_eq!(page.total, 0, "nothing was written");
+        assert_eq!(page.total, Some(0), "nothing was written");
     }
 
     async fn required_fields_and_passwords_without_draft_and_publish(app) {
@@ -204,7 +205,7 @@ backend_tests! {
         assert_eq!(app.scalar("SELECT COUNT(*) FROM articles_category_lnk", vec![]).await, 0);
         let read = articles
             .find_one(article["documentId"].as_str().unwrap(), &ReadOptions {
-                populate: Populate::default().with("category", Populate::default()),
+                populate: Populate::default().with("category", PopulateField::default()),
                 ..ReadOptions::default()
             })
             .await?
@@ -234,21 +235,20 @@ backend_tests! {
         }
         let page = categories
             .find_many(&ListOptions {
-                sort: vec![("name".into(), Direction::Desc)],
-                start: 1,
-                limit: 2,
+                sort: vec![Sort { path: vec!["name".into()], descending: true }],
+                pagination: Pagination::Offset { start: 1, limit: 2, with_count: true },
                 ..ListOptions::default()
             })
             .await?;
-        assert_eq!(page.total, 5);
+        assert_eq!(page.total, Some(5));
         let names: Vec<&str> = page.entries.iter().map(|e| e["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["Delta", "Charlie"]);
         let refused = app
             .context
             .entries("author")?
-            .find_many(&ListOptions { sort: vec![("password".into(), Direction::Asc)], ..ListOptions::default() })
+            .find_many(&ListOptions { sort: vec![Sort { path: vec!["password".into()], descending: false }], ..ListOptions::default() })
             .await
             .unwrap_err();
-        assert!(refused.to_string().contains("cannot sort by `password`"), "{refused}");
+        assert!(refused.to_string().contains("cannot sort by private field `password`"), "{refused}");
     }
 }

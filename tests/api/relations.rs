@@ -2,7 +2,7 @@
 //! inverse side writes the owner's links, order and exclusivity hold, and
 //! links stay right across drafts and locales.
 
-use cairn_core::entries::{Entries, Populate, ReadOptions, Status, WriteOptions};
+use cairn_core::entries::{Entries, Populate, PopulateField, ReadOptions, Status, WriteOptions};
 use cairn_core::locales;
 use cairn_tests::{Map, Value, backend_tests, data};
 
@@ -16,7 +16,7 @@ async fn draft_with(
             id,
             &ReadOptions {
                 status: Status::Draft,
-                populate: Populate::default().with(field, Populate::default()),
+                populate: Populate::default().with(field, PopulateField::default()),
                 ..ReadOptions::default()
             },
         )
@@ -57,7 +57,7 @@ backend_tests! {
 
         let read = |status| ReadOptions {
             status,
-            populate: Populate::default().with("articles", Populate::default()),
+            populate: Populate::default().with("articles", PopulateField::default()),
             ..ReadOptions::default()
         };
         let delivered = categories.find_one(&id(&news), &read(Status::Published)).await?.unwrap();
@@ -71,7 +71,7 @@ backend_tests! {
         // Nested population: the article's category, its articles.
         let nested = articles
             .find_one(&id(&published), &ReadOptions {
-                populate: Populate::default().with("category", Populate::default().with("articles", Populate::default())),
+                populate: Populate::default().with("category", PopulateField { populate: Populate::default().with("articles", PopulateField::default()), ..PopulateField::default() }),
                 ..ReadOptions::default()
             })
             .await?
@@ -162,7 +162,7 @@ backend_tests! {
             .find_one(&id(&ann), &ReadOptions {
                 locale: Some("fr".into()),
                 status: Status::Draft,
-                populate: Populate::default().with("passport", Populate::default()),
+                populate: Populate::default().with("passport", PopulateField::default()),
                 ..ReadOptions::default()
             })
             .await?
@@ -183,7 +183,7 @@ backend_tests! {
         let read = people
             .find_one(&id(&person), &ReadOptions {
                 status: Status::Draft,
-                populate: Populate::default().with("photos", Populate::default()).with("card", Populate::default()),
+                populate: Populate::default().with("photos", PopulateField::default()).with("card", PopulateField::default()),
                 ..ReadOptions::default()
             })
             .await?
@@ -193,7 +193,21 @@ backend_tests! {
         assert_eq!(read["photos"][0]["mime"], "image/png");
         assert_eq!(read["photos"][0]["url"], "/uploads/second.png");
         assert_eq!(read["card"]["phone"], "123");
-        assert_eq!(read["card"]["avatar"], manual, "components keep the ids they hold");
+        assert!(read["card"].get("avatar").is_none(), "media inside components show when populated");
+        let deep = people
+            .find_one(&id(&person), &ReadOptions {
+                status: Status::Draft,
+                populate: Populate::default().with("card", PopulateField {
+                    populate: Populate::default().with("avatar", PopulateField::default()),
+                    ..PopulateField::default()
+                }),
+                ..ReadOptions::default()
+            })
+            .await?
+            .unwrap();
+        assert_eq!(deep["card"]["avatar"]["id"], manual);
+        assert_eq!(deep["card"]["avatar"]["name"], "manual.pdf");
+
 
         let refused = people.update(&id(&person), &data!({"photos": [manual]}), &WriteOptions::default()).await.unwrap_err();
         assert!(refused.to_string().contains("not one of the allowed kinds: images"), "{refused}");

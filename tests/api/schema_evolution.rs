@@ -39,7 +39,7 @@ async fn all(
     status: Status,
 ) -> cairn_core::Result<Vec<Map<String, Value>>> {
     let entries = app.context.entries(type_name)?;
-    let populate = cairn_core::entries::Populate::all(entries.content_type());
+    let populate = cairn_core::entries::Populate::all();
     let page = entries
         .find_many(&ListOptions {
             read: ReadOptions {
@@ -48,7 +48,11 @@ async fn all(
                 include_private: true,
                 ..ReadOptions::default()
             },
-            limit: 1000,
+            pagination: cairn_core::query::Pagination::Offset {
+                start: 0,
+                limit: 1000,
+                with_count: true,
+            },
             ..ListOptions::default()
         })
         .await?;

@@ -1,7 +1,9 @@
 //! Versions: a snapshot on every save and publish, listed newest first,
 //! restorable, pruned past the configured number.
 
-use cairn_core::entries::{LocaleScope, Populate, ReadOptions, Status, WriteOptions};
+use cairn_core::entries::{
+    LocaleScope, Populate, PopulateField, ReadOptions, Status, WriteOptions,
+};
 use cairn_tests::{Value, backend_tests, data};
 
 backend_tests! {
@@ -34,7 +36,7 @@ backend_tests! {
         let draft = articles
             .find_one(id, &ReadOptions {
                 status: Status::Draft,
-                populate: Populate::default().with("category", Populate::default()).with("seo", Populate::default()),
+                populate: Populate::default().with("category", PopulateField::default()).with("seo", PopulateField::default()),
                 ..ReadOptions::default()
             })
             .await?
@@ -62,7 +64,7 @@ backend_tests! {
         let draft = articles
             .find_one(id, &ReadOptions {
                 status: Status::Draft,
-                populate: Populate::default().with("category", Populate::default()),
+                populate: Populate::default().with("category", PopulateField::default()),
                 ..ReadOptions::default()
             })
             .await?

@@ -212,9 +212,10 @@ impl Entries {
         let read = super::ReadOptions {
             locale: Some(locale.to_owned()).filter(|l| !l.is_empty()),
             status,
-            populate: super::Populate::default(),
             include_private: true,
+            ..super::ReadOptions::default()
         };
+
         self.find_one(document_id, &read)
             .await?
             .ok_or_else(|| self.not_found(document_id, Some(locale.to_owned())))

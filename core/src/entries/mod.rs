@@ -17,12 +17,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rand::Rng;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-pub use populate::{Entry, Populate};
+pub use crate::query::{Populate, PopulateField};
+pub use populate::Entry;
 pub use versions::{Version, VersionSummary};
 
 use self::rows::{Row, RowReader};
@@ -32,6 +33,8 @@ use crate::db::errors::unique_violation;
 use crate::db::{Db, scalar_i64};
 use crate::error::{Error, Path, Result, ValidationErrors};
 use crate::locales;
+use crate::query::compile::{Compiler, Readable, Scope, apply_sort};
+use crate::query::{Filter, Pagination, Sort, cursor};
 use crate::schema::TypeKind;
 use crate::schema::attribute::Kind;
 use crate::schema::codec::{self, now};
@@ -69,53 +72,33 @@ pub struct WriteOptions {
 pub struct ReadOptions {
     pub locale: Option<String>,
     pub status: Status,
+    /// Scalar fields to return; all when `None`.
+    pub fields: Option<Vec<String>>,
     pub populate: Populate,
     /// Include `private` fields (the admin UI does; the public API does not).
     pub include_private: bool,
-}
-
-/// A sort direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Asc,
-    Desc,
-}
-
-impl Direction {
-    fn order(self) -> Order {
-        match self {
-            Direction::Asc => Order::Asc,
-            Direction::Desc => Order::Desc,
-        }
-    }
+    /// The types whose documents the caller may read through relations.
+    pub readable: Readable,
 }
 
 /// Options of a list.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ListOptions {
     pub read: ReadOptions,
-    pub start: u64,
-    pub limit: u64,
-    /// Fields to sort by, in order; ties are broken by id.
-    pub sort: Vec<(String, Direction)>,
+    pub filters: Option<Filter>,
+    /// Sort keys in order; ties are broken by id.
+    pub sort: Vec<Sort>,
+    pub pagination: Pagination,
 }
 
-impl Default for ListOptions {
-    fn default() -> Self {
-        ListOptions {
-            read: ReadOptions::default(),
-            start: 0,
-            limit: 25,
-            sort: Vec::new(),
-        }
-    }
-}
-
-/// A page of entries and the total number that match.
+/// A page of entries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     pub entries: Vec<Entry>,
-    pub total: u64,
+    /// How many entries match, when counting was asked for.
+    pub total: Option<u64>,
+    /// Where the next page starts, when there is one.
+    pub next_cursor: Option<String>,
 }
 
 /// Which locales a delete removes.
@@ -353,8 +336,8 @@ impl Entries {
     ) -> Result<Option<Entry>> {
         let conn = self.db.conn();
         let locale = self.locale(conn, options.locale.as_deref()).await?;
-        let row = self
-            .reader()
+        let reader = self.selecting(options)?;
+        let row = reader
             .find(
                 conn,
                 document_id,
@@ -380,60 +363,130 @@ impl Entries {
         }
     }
 
-    /// A page of documents in one locale and state.
+    /// A page of documents in one locale and state: filtered, sorted and
+    /// paginated as asked. Every field, operator and path is checked against
+    /// the schema; nothing from the request reaches SQL but bound values.
     pub async fn find_many(&self, options: &ListOptions) -> Result<Page> {
         let ct = &self.content_type;
         let conn = self.db.conn();
         let locale = self.locale(conn, options.read.locale.as_deref()).await?;
-        let table = Alias::new(&ct.table);
+        let default_locale = self.related_locale(conn, &locale).await?;
         let published = self.read_published(options.read.status);
-        let reader = self.reader();
-        let mut select = reader.select();
-        select
-            .and_where(Expr::col((table.clone(), Alias::new(PUBLISHED))).eq(published))
-            .and_where(Expr::col((table.clone(), Alias::new(LOCALE))).eq(locale.as_str()));
-        for (name, direction) in &options.sort {
-            let column = self.sort_column(name)?;
-            select.order_by((table.clone(), Alias::new(column)), direction.order());
+        let scope = Scope {
+            schema: &self.schema,
+            backend: self.db.backend(),
+            status: options.read.status,
+            locale: &default_locale,
+            readable: &options.read.readable,
+        };
+        let mut compiler = Compiler::new(&scope);
+        let condition = options
+            .filters
+            .as_ref()
+            .and_then(|filter| compiler.filter(ct, &ct.table, filter, &Path::from("filters")));
+        let (keys, joins) = compiler.sort(ct, &ct.table, &options.sort, &Path::from("sort"));
+        compiler.into_errors().into_result()?;
+
+        let table = Alias::new(&ct.table);
+        let scoped = |select: &mut SelectStatement| {
+            select
+                .and_where(Expr::col((table.clone(), Alias::new(PUBLISHED))).eq(published))
+                .and_where(Expr::col((table.clone(), Alias::new(LOCALE))).eq(locale.as_str()));
+            if let Some(condition) = &condition {
+                select.and_where(condition.clone());
+            }
+        };
+        let mut reader = self.selecting(&options.read)?;
+        for key in &keys {
+            reader = reader.with_extra(key.expr.clone(), key.column);
         }
-        select
-            .order_by((table.clone(), Alias::new(ID)), Order::Asc)
-            .limit(options.limit)
-            .offset(options.start);
-        let rows = reader.fetch(conn, &select).await?;
-        let total = scalar_i64(
-            conn,
-            &Query::select()
-                .expr(Func::count(Expr::col(Alias::new(ID))))
-                .from(table)
-                .and_where(Expr::col(Alias::new(PUBLISHED)).eq(published))
-                .and_where(Expr::col(Alias::new(LOCALE)).eq(locale.as_str()))
-                .to_owned(),
-        )
-        .await?
-        .map_or(0, |n| u64::try_from(n).unwrap_or(0));
+        let mut select = reader.select();
+        scoped(&mut select);
+        apply_sort(&mut select, &ct.table, &keys, &joins);
+        select.order_by((table.clone(), Alias::new(ID)), Order::Asc);
+        let signature = cursor::signature(&options.sort);
+        let limit = options.pagination.limit();
+        match &options.pagination {
+            Pagination::Page {
+                page, page_size, ..
+            } => {
+                select.offset(page.saturating_sub(1).saturating_mul(*page_size));
+            }
+            Pagination::Offset { start, .. } => {
+                select.offset(*start);
+            }
+            Pagination::Cursor {
+                after: Some(text), ..
+            } => {
+                if keys.iter().any(|k| k.json) {
+                    return Err(Error::field(
+                        ["pagination", "cursor"],
+                        "cursors cannot follow a sort inside a component",
+                    ));
+                }
+                let position = cursor::decode(text, &signature, keys.len())
+                    .map_err(|message| Error::field(["pagination", "cursor"], message))?;
+                let after = cursor::after(&keys, &position, &ct.table)
+                    .map_err(|message| Error::field(["pagination", "cursor"], message))?;
+                select.and_where(after);
+            }
+            Pagination::Cursor { after: None, .. } => {}
+        }
+        // One row more than asked says whether another page follows.
+        select.limit(limit.saturating_add(1));
+        let mut rows = reader.fetch(conn, &select).await?;
+        let more = rows.len() as u64 > limit;
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let next_cursor = match (more, rows.last()) {
+            (true, Some(last)) if !keys.iter().any(|k| k.json) => Some(cursor::encode(
+                &signature,
+                &cursor::Cursor {
+                    values: last.extra.clone(),
+                    id: last.id,
+                },
+            )),
+            _ => None,
+        };
+        let total = if options.pagination.with_count() {
+            let mut count = Query::select();
+            count
+                .expr(Func::count(Expr::col((table.clone(), Alias::new(ID)))))
+                .from(table.clone());
+            scoped(&mut count);
+            Some(
+                scalar_i64(conn, &count)
+                    .await?
+                    .map_or(0, |n| u64::try_from(n).unwrap_or(0)),
+            )
+        } else {
+            None
+        };
         let entries = self.entries(conn, rows, &options.read, &locale).await?;
-        Ok(Page { entries, total })
+        Ok(Page {
+            entries,
+            total,
+            next_cursor,
+        })
     }
 
-    fn sort_column<'a>(&'a self, name: &'a str) -> Result<&'a str> {
-        match name {
-            "id" => Ok(ID),
-            "createdAt" => Ok(CREATED_AT),
-            "updatedAt" => Ok(UPDATED_AT),
-            "publishedAt" => Ok(PUBLISHED_AT),
-            _ => match self.content_type.field(name) {
-                Some(field)
-                    if matches!(field.storage, Storage::Column(_))
-                        && !field.attribute.is_hidden() =>
-                {
-                    Ok(field.column.as_str())
-                }
-                _ => Err(Error::field(
-                    ["sort", name],
-                    format!("cannot sort by `{name}`"),
-                )),
-            },
+    /// A row reader for the fields and populated columns `options` ask for.
+    fn selecting(&self, options: &ReadOptions) -> Result<RowReader<'_>> {
+        RowReader::selecting(
+            &self.content_type,
+            self.db.backend(),
+            options.fields.as_deref(),
+            &populate::structured_columns(&self.content_type, &options.populate),
+            options.include_private,
+            &Path::from("fields"),
+        )
+    }
+
+    /// The locale related documents are read in from this type's rows.
+    async fn related_locale(&self, conn: &impl ConnectionTrait, locale: &str) -> Result<String> {
+        if locale.is_empty() {
+            locales::default_code(conn).await
+        } else {
+            Ok(locale.to_owned())
         }
     }
 
@@ -476,15 +529,18 @@ impl Entries {
             schema: &self.schema,
             backend: self.db.backend(),
             status: options.status,
-            locale: if locale.is_empty() {
-                locales::default_code(conn).await?
-            } else {
-                locale.to_owned()
-            },
+            locale: self.related_locale(conn, locale).await?,
             include_private: options.include_private,
+            readable: &options.readable,
         };
         reader
-            .entries(&self.content_type, rows, &options.populate)
+            .entries(
+                &self.content_type,
+                rows,
+                options.fields.as_deref(),
+                &options.populate,
+                &Path::from("populate"),
+            )
             .await
     }
 

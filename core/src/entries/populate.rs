@@ -3,6 +3,8 @@
 //! Population is batched: for a page of rows, each populated field costs a
 //! fixed number of queries (links, then their targets), whatever the page
 //! size, and nested population recurses on the targets as one batch.
+//! Relations and media inside components and dynamic zones are stored as ids
+//! in their JSON; they are resolved the same way, one query per target type.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -11,11 +13,13 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
 use serde_json::{Map, Value};
 
 use super::Status;
-use super::rows::{Row, RowReader};
+use super::rows::{Row, RowReader, is_structured};
 use crate::db::Backend;
-use crate::error::{Error, Result};
-use crate::schema::attribute::Kind;
-use crate::schema::registry::{ContentType, Field, Schema};
+use crate::error::{Error, Path, Result};
+use crate::query::compile::{Compiler, Readable, Scope, apply_sort};
+use crate::query::{Populate, PopulateField};
+use crate::schema::attribute::{Attribute, Kind};
+use crate::schema::registry::{Component, ContentType, Field, Schema};
 use crate::schema::system::{
     DOCUMENT_ID, FILE_ID, FILES_TABLE, ID, LOCALE, POSITION, PUBLISHED, SOURCE_ID,
     TARGET_DOCUMENT_ID,
@@ -25,33 +29,6 @@ use crate::schema::system::{
 /// timestamps and (in localized types) `locale`.
 pub type Entry = Map<String, Value>;
 
-/// Which relations, media, components and dynamic zones to include, each
-/// with its own nested population.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Populate {
-    pub fields: BTreeMap<String, Populate>,
-}
-
-impl Populate {
-    /// Every populatable field of `content_type`, one level deep.
-    pub fn all(content_type: &ContentType) -> Self {
-        Populate {
-            fields: content_type
-                .fields
-                .iter()
-                .filter(|f| is_populatable(f))
-                .map(|f| (f.name().to_owned(), Populate::default()))
-                .collect(),
-        }
-    }
-
-    /// Adds `name` with its own nested population.
-    pub fn with(mut self, name: &str, nested: Populate) -> Self {
-        self.fields.insert(name.to_owned(), nested);
-        self
-    }
-}
-
 /// Fields that are only returned when populated, as in Strapi.
 pub fn is_populatable(field: &Field) -> bool {
     matches!(
@@ -60,110 +37,45 @@ pub fn is_populatable(field: &Field) -> bool {
     )
 }
 
-/// How rows are read: in which state, which locale by default, and whether
-/// private fields are included.
+/// The component and dynamic-zone columns a populate needs selected.
+pub fn structured_columns<'a>(content_type: &'a ContentType, populate: &Populate) -> Vec<&'a str> {
+    content_type
+        .fields
+        .iter()
+        .filter(|f| is_structured(&f.attribute.kind))
+        .filter(|f| populate.all || populate.fields.contains_key(f.name()))
+        .map(|f| f.name())
+        .collect()
+}
+
+/// How rows are read: in which state, which locale by default, what the
+/// caller may see.
 pub struct Reader<'a, C> {
     pub conn: &'a C,
     pub schema: &'a Schema,
     pub backend: Backend,
     pub status: Status,
-    /// The locale relations resolve in when the source row has none.
+    /// The locale related rows are read in when the source row has none.
     pub locale: String,
     pub include_private: bool,
+    pub readable: &'a Readable,
 }
 
+/// A (documentId, published, locale) key of a related row.
+type RowKey = (String, bool, String);
+
 impl<C: ConnectionTrait> Reader<'_, C> {
-    /// Builds the entries of `rows` (all of `content_type`), populated.
-    pub async fn entries(
-        &self,
-        content_type: &ContentType,
-        rows: Vec<Row>,
-        populate: &Populate,
-    ) -> Result<Vec<Entry>> {
-        let mut entries: Vec<Entry> = rows
-            .iter()
-            .map(|row| self.base_entry(content_type, row))
-            .collect();
-        for (name, nested) in &populate.fields {
-            let field = content_type.field(name).ok_or_else(|| {
-                Error::field(
-                    ["populate", name.as_str()],
-                    format!("`{name}` is not a field of {}", content_type.display_name()),
-                )
-            })?;
-            let values = match &field.attribute.kind {
-                Kind::Component(_) | Kind::DynamicZone(_) => rows
-                    .iter()
-                    .map(|row| row.values.get(name).cloned().unwrap_or(Value::Null))
-                    .collect(),
-                Kind::Media(media) => self.media(field, &rows, media.multiple).await?,
-                Kind::Relation(relation) => {
-                    let target = self.schema.content_type(&relation.target).ok_or_else(|| {
-                        Error::internal(format!("missing target {}", relation.target))
-                    })?;
-                    let groups = if relation.is_owner() {
-                        self.owned_relation(field, &rows, target, nested).await?
-                    } else {
-                        self.inverse_relation(field, &rows, target, nested).await?
-                    };
-                    groups
-                        .into_iter()
-                        .map(|group| {
-                            if relation.kind.is_multiple() {
-                                Value::Array(group.into_iter().map(Value::Object).collect())
-                            } else {
-                                group
-                                    .into_iter()
-                                    .next()
-                                    .map(Value::Object)
-                                    .unwrap_or(Value::Null)
-                            }
-                        })
-                        .collect()
-                }
-                _ => {
-                    return Err(Error::field(
-                        ["populate", name.as_str()],
-                        format!("`{name}` is not a relation, media, component or dynamic zone"),
-                    ));
-                }
-            };
-            for (entry, value) in entries.iter_mut().zip(values) {
-                entry.insert(name.clone(), value);
-            }
+    fn scope(&self) -> Scope<'_> {
+        Scope {
+            schema: self.schema,
+            backend: self.backend,
+            status: self.status,
+            locale: &self.locale,
+            readable: self.readable,
         }
-        Ok(entries)
     }
 
-    fn base_entry(&self, content_type: &ContentType, row: &Row) -> Entry {
-        let mut entry = Map::new();
-        entry.insert("id".into(), Value::from(row.id));
-        entry.insert("documentId".into(), Value::String(row.document_id.clone()));
-        for field in &content_type.fields {
-            if is_populatable(field) || (field.attribute.private && !self.include_private) {
-                continue;
-            }
-            if let Some(value) = row.values.get(field.name()) {
-                entry.insert(field.name().to_owned(), value.clone());
-            }
-        }
-        entry.insert("createdAt".into(), Value::String(row.created_at.clone()));
-        entry.insert("updatedAt".into(), Value::String(row.updated_at.clone()));
-        entry.insert(
-            "publishedAt".into(),
-            row.published_at
-                .clone()
-                .map(Value::String)
-                .unwrap_or(Value::Null),
-        );
-        if content_type.localized {
-            entry.insert("locale".into(), Value::String(row.locale.clone()));
-        }
-        entry
-    }
-
-    /// Which rows of `target` are read: same state as the request (the only
-    /// row without draft & publish), in the source's locale when localized.
+    /// Which rows of `target` this read sees from a row in `source_locale`.
     fn target_scope(&self, target: &ContentType, source_locale: &str) -> (bool, String) {
         let published = self.status == Status::Published || !target.draft_and_publish;
         let locale = if !target.localized {
@@ -176,170 +88,341 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         (published, locale)
     }
 
-    async fn owned_relation(
+    /// The fields `populate` names, `*` expanded; an explicit field that
+    /// cannot be populated is an error, `*` skips what the caller may not read.
+    fn expand<'f>(
+        &self,
+        content_type: &'f ContentType,
+        populate: &Populate,
+        path: &Path,
+    ) -> Result<Vec<(&'f Field, PopulateField)>> {
+        let mut chosen = Vec::new();
+        for field in &content_type.fields {
+            let explicit = populate.fields.get(field.name());
+            if explicit.is_none() && !populate.all {
+                continue;
+            }
+            if !is_populatable(field) {
+                if explicit.is_some() {
+                    return Err(Error::field(
+                        path.child(field.name()),
+                        format!(
+                            "`{}` is not a relation, media, component or dynamic zone",
+                            field.name()
+                        ),
+                    ));
+                }
+                continue;
+            }
+            if field.attribute.private && !self.include_private {
+                if explicit.is_some() {
+                    return Err(Error::field(
+                        path.child(field.name()),
+                        format!("`{}` is private", field.name()),
+                    ));
+                }
+                continue;
+            }
+            if let Kind::Relation(relation) = &field.attribute.kind
+                && !self.readable.allows(&relation.target)
+            {
+                if explicit.is_some() {
+                    return Err(Error::Forbidden(format!(
+                        "cannot populate `{}`: {} is not readable",
+                        field.name(),
+                        relation.target
+                    )));
+                }
+                continue;
+            }
+            chosen.push((field, explicit.cloned().unwrap_or_default()));
+        }
+        for name in populate.fields.keys() {
+            if content_type.field(name).is_none() {
+                return Err(Error::field(
+                    path.child(name),
+                    format!("`{name}` is not a field of {}", content_type.display_name()),
+                ));
+            }
+        }
+        Ok(chosen)
+    }
+
+    /// Builds the entries of `rows` (all of `content_type`, read with the
+    /// columns `fields` and `populate` need), populated.
+    pub async fn entries(
+        &self,
+        content_type: &ContentType,
+        rows: Vec<Row>,
+        fields: Option<&[String]>,
+        populate: &Populate,
+        path: &Path,
+    ) -> Result<Vec<Entry>> {
+        let mut entries: Vec<Entry> = rows
+            .iter()
+            .map(|row| self.base_entry(content_type, row, fields))
+            .collect();
+        for (field, node) in self.expand(content_type, populate, path)? {
+            let field_path = path.child(field.name());
+            let values = match &field.attribute.kind {
+                Kind::Component(_) | Kind::DynamicZone(_) => {
+                    self.components(field, &rows, &node, &field_path).await?
+                }
+                Kind::Media(media) => {
+                    let link_table = field
+                        .link
+                        .as_ref()
+                        .map(|l| l.table.as_str())
+                        .unwrap_or_default();
+                    let mut files = self.files_by_source(link_table, &rows).await?;
+                    rows.iter()
+                        .map(|row| {
+                            many_or_one(files.remove(&row.id).unwrap_or_default(), media.multiple)
+                        })
+                        .collect()
+                }
+                Kind::Relation(relation) => {
+                    let target = self.schema.content_type(&relation.target).ok_or_else(|| {
+                        Error::internal(format!("missing target {}", relation.target))
+                    })?;
+                    let groups = self
+                        .relation(field, &rows, target, &node, &field_path)
+                        .await?;
+                    groups
+                        .into_iter()
+                        .map(|group| {
+                            many_or_one(
+                                group.into_iter().map(Value::Object).collect(),
+                                relation.kind.is_multiple(),
+                            )
+                        })
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            for (entry, value) in entries.iter_mut().zip(values) {
+                entry.insert(field.name().to_owned(), value);
+            }
+        }
+        Ok(entries)
+    }
+
+    fn base_entry(
+        &self,
+        content_type: &ContentType,
+        row: &Row,
+        fields: Option<&[String]>,
+    ) -> Entry {
+        let wanted = |name: &str| fields.is_none_or(|fields| fields.iter().any(|f| f == name));
+        let mut entry = Map::new();
+        entry.insert("id".into(), Value::from(row.id));
+        entry.insert("documentId".into(), Value::String(row.document_id.clone()));
+        for field in &content_type.fields {
+            if is_populatable(field) {
+                continue;
+            }
+            if let Some(value) = row.values.get(field.name()) {
+                entry.insert(field.name().to_owned(), value.clone());
+            }
+        }
+        if wanted("createdAt") {
+            entry.insert("createdAt".into(), Value::String(row.created_at.clone()));
+        }
+        if wanted("updatedAt") {
+            entry.insert("updatedAt".into(), Value::String(row.updated_at.clone()));
+        }
+        if wanted("publishedAt") {
+            entry.insert(
+                "publishedAt".into(),
+                row.published_at
+                    .clone()
+                    .map(Value::String)
+                    .unwrap_or(Value::Null),
+            );
+        }
+        if content_type.localized && wanted("locale") {
+            entry.insert("locale".into(), Value::String(row.locale.clone()));
+        }
+        entry
+    }
+
+    /// The related entries of each row, in link order (or `node.sort`).
+    async fn relation(
         &self,
         field: &Field,
         rows: &[Row],
         target: &ContentType,
-        nested: &Populate,
+        node: &PopulateField,
+        path: &Path,
     ) -> Result<Vec<Vec<Entry>>> {
         let Some(link) = &field.link else {
             return Ok(vec![Vec::new(); rows.len()]);
         };
-        let source_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let select = Query::select()
-            .columns([Alias::new(SOURCE_ID), Alias::new(TARGET_DOCUMENT_ID)])
-            .from(Alias::new(&link.table))
-            .and_where(Expr::col(Alias::new(SOURCE_ID)).is_in(source_ids))
-            .order_by(Alias::new(SOURCE_ID), Order::Asc)
-            .order_by(Alias::new(POSITION), Order::Asc)
-            .order_by(Alias::new(ID), Order::Asc)
-            .to_owned();
-        let mut links: HashMap<i64, Vec<String>> = HashMap::new();
-        for row in self.conn.query_all(&select).await? {
-            links
-                .entry(row.try_get_by_index::<i64>(0)?)
-                .or_default()
-                .push(row.try_get_by_index::<String>(1)?);
-        }
-        let wanted: Vec<(String, (bool, String))> = rows
-            .iter()
-            .flat_map(|row| {
-                let scope = self.target_scope(target, &row.locale);
-                links
-                    .get(&row.id)
+        // For each source row, the related rows' keys in link order.
+        let mut linked: HashMap<i64, Vec<RowKey>> = HashMap::new();
+        if link.inverse {
+            let documents: BTreeSet<&str> = rows.iter().map(|r| r.document_id.as_str()).collect();
+            let (o, l) = (Alias::new("o"), Alias::new("l"));
+            let select = Query::select()
+                .column((l.clone(), Alias::new(TARGET_DOCUMENT_ID)))
+                .column((o.clone(), Alias::new(DOCUMENT_ID)))
+                .column((o.clone(), Alias::new(PUBLISHED)))
+                .column((o.clone(), Alias::new(LOCALE)))
+                .from_as(Alias::new(&link.table), l.clone())
+                .join_as(
+                    JoinType::InnerJoin,
+                    Alias::new(&target.table),
+                    o.clone(),
+                    Expr::col((o.clone(), Alias::new(ID)))
+                        .equals((l.clone(), Alias::new(SOURCE_ID))),
+                )
+                .and_where(Expr::col((l, Alias::new(TARGET_DOCUMENT_ID))).is_in(documents))
+                .order_by((o, Alias::new(ID)), Order::Asc)
+                .to_owned();
+            let mut by_document: HashMap<String, Vec<RowKey>> = HashMap::new();
+            for row in self.conn.query_all(&select).await? {
+                by_document
+                    .entry(row.try_get_by_index::<String>(0)?)
+                    .or_default()
+                    .push((
+                        row.try_get_by_index::<String>(1)?,
+                        row.try_get_by_index::<bool>(2)?,
+                        row.try_get_by_index::<String>(3)?,
+                    ));
+            }
+            for row in rows {
+                let (published, locale) = self.target_scope(target, &row.locale);
+                let keys = by_document
+                    .get(&row.document_id)
                     .into_iter()
                     .flatten()
-                    .map(move |doc| (doc.clone(), scope.clone()))
-            })
-            .collect();
-        let found = self.fetch_documents(target, &wanted, nested).await?;
+                    .filter(|(_, p, l)| *p == published && *l == locale)
+                    .cloned()
+                    .collect();
+                linked.insert(row.id, keys);
+            }
+        } else {
+            let select = Query::select()
+                .columns([Alias::new(SOURCE_ID), Alias::new(TARGET_DOCUMENT_ID)])
+                .from(Alias::new(&link.table))
+                .and_where(Expr::col(Alias::new(SOURCE_ID)).is_in(rows.iter().map(|r| r.id)))
+                .order_by(Alias::new(SOURCE_ID), Order::Asc)
+                .order_by(Alias::new(POSITION), Order::Asc)
+                .order_by(Alias::new(ID), Order::Asc)
+                .to_owned();
+            let locales: HashMap<i64, (bool, String)> = rows
+                .iter()
+                .map(|r| (r.id, self.target_scope(target, &r.locale)))
+                .collect();
+            for row in self.conn.query_all(&select).await? {
+                let source = row.try_get_by_index::<i64>(0)?;
+                let document = row.try_get_by_index::<String>(1)?;
+                if let Some((published, locale)) = locales.get(&source) {
+                    linked
+                        .entry(source)
+                        .or_default()
+                        .push((document, *published, locale.clone()));
+                }
+            }
+        }
+        let wanted: BTreeSet<RowKey> = linked.values().flatten().cloned().collect();
+        let found = self.fetch_documents(target, &wanted, node, path).await?;
         Ok(rows
             .iter()
             .map(|row| {
-                let scope = self.target_scope(target, &row.locale);
-                links
+                let mut group: Vec<(usize, Entry)> = linked
                     .get(&row.id)
                     .into_iter()
                     .flatten()
-                    .filter_map(|doc| found.get(&(doc.clone(), scope.clone())).cloned())
-                    .collect()
+                    .filter_map(|key| found.get(key).cloned())
+                    .collect();
+                if !node.sort.is_empty() {
+                    group.sort_by_key(|(order, _)| *order);
+                }
+                group.into_iter().map(|(_, entry)| entry).collect()
             })
             .collect())
     }
 
-    async fn inverse_relation(
-        &self,
-        field: &Field,
-        rows: &[Row],
-        owner: &ContentType,
-        nested: &Populate,
-    ) -> Result<Vec<Vec<Entry>>> {
-        let Some(link) = &field.link else {
-            return Ok(vec![Vec::new(); rows.len()]);
-        };
-        let documents: BTreeSet<String> = rows.iter().map(|r| r.document_id.clone()).collect();
-        let scopes: BTreeSet<(bool, String)> = rows
-            .iter()
-            .map(|r| self.target_scope(owner, &r.locale))
-            .collect();
-        let (o, l) = (Alias::new("o"), Alias::new("l"));
-        let mut select = Query::select();
-        select
-            .column((l.clone(), Alias::new(TARGET_DOCUMENT_ID)))
-            .column((o.clone(), Alias::new(ID)))
-            .column((o.clone(), Alias::new(PUBLISHED)))
-            .column((o.clone(), Alias::new(LOCALE)))
-            .from_as(Alias::new(&link.table), l.clone())
-            .join_as(
-                JoinType::InnerJoin,
-                Alias::new(&owner.table),
-                o.clone(),
-                Expr::col((o.clone(), Alias::new(ID))).equals((l.clone(), Alias::new(SOURCE_ID))),
-            )
-            .and_where(Expr::col((l, Alias::new(TARGET_DOCUMENT_ID))).is_in(documents))
-            .and_where(
-                Expr::col((o.clone(), Alias::new(LOCALE)))
-                    .is_in(scopes.iter().map(|(_, locale)| locale.clone())),
-            )
-            .and_where(
-                Expr::col((o.clone(), Alias::new(PUBLISHED)))
-                    .is_in(scopes.iter().map(|(published, _)| *published)),
-            )
-            .order_by((o, Alias::new(ID)), Order::Asc);
-        let mut pairs: Vec<(String, i64, (bool, String))> = Vec::new();
-        for row in self.conn.query_all(&select).await? {
-            pairs.push((
-                row.try_get_by_index::<String>(0)?,
-                row.try_get_by_index::<i64>(1)?,
-                (
-                    row.try_get_by_index::<bool>(2)?,
-                    row.try_get_by_index::<String>(3)?,
-                ),
-            ));
-        }
-        let owner_ids: Vec<i64> = pairs.iter().map(|(_, id, _)| *id).collect();
-        let reader = RowReader::new(owner, self.backend);
-        let mut select = reader.select();
-        select.and_where(Expr::col((Alias::new(&owner.table), Alias::new(ID))).is_in(owner_ids));
-        let owner_rows = reader.fetch(self.conn, &select).await?;
-        let ids: Vec<i64> = owner_rows.iter().map(|r| r.id).collect();
-        let entries = Box::pin(self.entries(owner, owner_rows, nested)).await?;
-        let by_id: HashMap<i64, Entry> = ids.into_iter().zip(entries).collect();
-        Ok(rows
-            .iter()
-            .map(|row| {
-                let scope = self.target_scope(owner, &row.locale);
-                pairs
-                    .iter()
-                    .filter(|(doc, _, pair_scope)| *doc == row.document_id && *pair_scope == scope)
-                    .filter_map(|(_, id, _)| by_id.get(id).cloned())
-                    .collect()
-            })
-            .collect())
-    }
-
-    /// Fetches the rows of `target` for (documentId, scope) pairs, populated,
-    /// keyed by the pair.
+    /// The rows of `target` for these keys that pass `node.filters`, built
+    /// into entries; each with its rank under `node.sort`.
     async fn fetch_documents(
         &self,
         target: &ContentType,
-        wanted: &[(String, (bool, String))],
-        nested: &Populate,
-    ) -> Result<HashMap<(String, (bool, String)), Entry>> {
+        wanted: &BTreeSet<RowKey>,
+        node: &PopulateField,
+        path: &Path,
+    ) -> Result<HashMap<RowKey, (usize, Entry)>> {
         if wanted.is_empty() {
             return Ok(HashMap::new());
         }
-        let documents: BTreeSet<&String> = wanted.iter().map(|(doc, _)| doc).collect();
-        let scopes: BTreeSet<&(bool, String)> = wanted.iter().map(|(_, scope)| scope).collect();
-        let reader = RowReader::new(target, self.backend);
-        let mut select = reader.select();
+        let structured = structured_columns(target, &node.populate);
+        let reader = RowReader::selecting(
+            target,
+            self.backend,
+            node.fields.as_deref(),
+            &structured,
+            self.include_private,
+            &path.child("fields"),
+        )?;
         let table = Alias::new(&target.table);
+        let mut select = reader.select();
+        let documents: BTreeSet<&String> = wanted.iter().map(|(d, _, _)| d).collect();
+        let states: BTreeSet<bool> = wanted.iter().map(|(_, p, _)| *p).collect();
+        let locales: BTreeSet<&String> = wanted.iter().map(|(_, _, l)| l).collect();
         select
             .and_where(
                 Expr::col((table.clone(), Alias::new(DOCUMENT_ID)))
                     .is_in(documents.into_iter().cloned()),
             )
+            .and_where(Expr::col((table.clone(), Alias::new(PUBLISHED))).is_in(states))
             .and_where(
-                Expr::col((table.clone(), Alias::new(LOCALE)))
-                    .is_in(scopes.iter().map(|(_, l)| l.clone())),
-            )
-            .and_where(
-                Expr::col((table, Alias::new(PUBLISHED))).is_in(scopes.iter().map(|(p, _)| *p)),
+                Expr::col((table.clone(), Alias::new(LOCALE))).is_in(locales.into_iter().cloned()),
             );
-        let rows = reader.fetch(self.conn, &select).await?;
-        let keys: Vec<(String, (bool, String))> = rows
-            .iter()
-            .map(|r| (r.document_id.clone(), (r.published, r.locale.clone())))
+        let scope = self.scope();
+        let mut compiler = Compiler::new(&scope);
+        if let Some(filter) = &node.filters
+            && let Some(condition) =
+                compiler.filter(target, &target.table, filter, &path.child("filters"))
+        {
+            select.and_where(condition);
+        }
+        let (keys, joins) = compiler.sort(target, &target.table, &node.sort, &path.child("sort"));
+        compiler.into_errors().into_result()?;
+        apply_sort(&mut select, &target.table, &keys, &joins);
+        select.order_by((table, Alias::new(ID)), Order::Asc);
+        let rows: Vec<Row> = reader
+            .fetch(self.conn, &select)
+            .await?
+            .into_iter()
+            .filter(|r| wanted.contains(&(r.document_id.clone(), r.published, r.locale.clone())))
             .collect();
-        let entries = Box::pin(self.entries(target, rows, nested)).await?;
-        Ok(keys.into_iter().zip(entries).collect())
+        let keys: Vec<RowKey> = rows
+            .iter()
+            .map(|r| (r.document_id.clone(), r.published, r.locale.clone()))
+            .collect();
+        let entries = Box::pin(self.entries(
+            target,
+            rows,
+            node.fields.as_deref(),
+            &node.populate,
+            &path.child("populate"),
+        ))
+        .await?;
+        Ok(keys
+            .into_iter()
+            .zip(entries)
+            .enumerate()
+            .map(|(rank, (key, entry))| (key, (rank, entry)))
+            .collect())
     }
 
-    async fn media(&self, field: &Field, rows: &[Row], multiple: bool) -> Result<Vec<Value>> {
-        let Some(link) = &field.link else {
-            return Ok(vec![Value::Null; rows.len()]);
-        };
+    /// File objects linked to each source row through `link_table`, in order.
+    async fn files_by_source(
+        &self,
+        link_table: &str,
+        rows: &[Row],
+    ) -> Result<HashMap<i64, Vec<Value>>> {
         let (f, l) = (Alias::new("f"), Alias::new("l"));
         let mut select = Query::select();
         select.column((l.clone(), Alias::new(SOURCE_ID)));
@@ -347,7 +430,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             select.column((f.clone(), Alias::new(column)));
         }
         select
-            .from_as(Alias::new(&link.table), l.clone())
+            .from_as(Alias::new(link_table), l.clone())
             .join_as(
                 JoinType::InnerJoin,
                 Alias::new(FILES_TABLE),
@@ -367,17 +450,297 @@ impl<C: ConnectionTrait> Reader<'_, C> {
                 .or_default()
                 .push(Value::Object(file_object(&row, 1)?));
         }
-        Ok(rows
-            .iter()
-            .map(|row| {
-                let list = files.remove(&row.id).unwrap_or_default();
-                if multiple {
-                    Value::Array(list)
-                } else {
-                    list.into_iter().next().unwrap_or(Value::Null)
-                }
+        Ok(files)
+    }
+
+    async fn files_by_id(&self, ids: &BTreeSet<i64>) -> Result<HashMap<i64, Value>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut select = Query::select();
+        for column in FILE_COLUMNS {
+            select.column(Alias::new(column));
+        }
+        select
+            .from(Alias::new(FILES_TABLE))
+            .and_where(Expr::col(Alias::new(ID)).is_in(ids.iter().copied()));
+        let mut files = HashMap::new();
+        for row in self.conn.query_all(&select).await? {
+            let file = file_object(&row, 0)?;
+            if let Some(id) = file.get("id").and_then(Value::as_i64) {
+                files.insert(id, Value::Object(file));
+            }
+        }
+        Ok(files)
+    }
+
+    /// Component and dynamic-zone values of each row, shaped for output:
+    /// relations and media inside them resolved when populated, dropped
+    /// otherwise, as Strapi does.
+    async fn components(
+        &self,
+        field: &Field,
+        rows: &[Row],
+        node: &PopulateField,
+        path: &Path,
+    ) -> Result<Vec<Value>> {
+        let mut wanted = Wanted::default();
+        for row in rows {
+            if let Some(value) = row.values.get(field.name()) {
+                self.walk_field(
+                    &field.attribute,
+                    value,
+                    node,
+                    &row.locale,
+                    &mut Walk::Collect(&mut wanted),
+                    path,
+                )?;
+            }
+        }
+        let mut resolved = Resolved {
+            files: self.files_by_id(&wanted.files).await?,
+            documents: HashMap::new(),
+        };
+        for ((uid, node_key), keys) in &wanted.documents {
+            let target = self
+                .schema
+                .content_type(uid)
+                .ok_or_else(|| Error::internal(format!("missing target {uid}")))?;
+            let node = wanted.nodes.get(node_key).cloned().unwrap_or_default();
+            let found = self.fetch_documents(target, keys, &node, path).await?;
+            for (key, (_, entry)) in found {
+                resolved.documents.insert((uid.clone(), key), entry);
+            }
+        }
+        rows.iter()
+            .map(|row| match row.values.get(field.name()) {
+                Some(value) => self.walk_field(
+                    &field.attribute,
+                    value,
+                    node,
+                    &row.locale,
+                    &mut Walk::Build(&resolved),
+                    path,
+                ),
+                None => Ok(Value::Null),
             })
-            .collect())
+            .collect()
+    }
+
+    /// Walks one stored component or dynamic-zone value: collecting the ids
+    /// it needs resolved, or building its output from resolved ones.
+    fn walk_field(
+        &self,
+        attribute: &Attribute,
+        value: &Value,
+        node: &PopulateField,
+        locale: &str,
+        walk: &mut Walk<'_>,
+        path: &Path,
+    ) -> Result<Value> {
+        match (&attribute.kind, value) {
+            (Kind::Component(reference), Value::Array(items)) if reference.repeatable => {
+                let Some(component) = self.schema.component(&reference.component) else {
+                    return Ok(Value::Null);
+                };
+                let items = items
+                    .iter()
+                    .map(|item| self.walk_item(component, item, node, locale, walk, path))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(Value::Array(items))
+            }
+            (Kind::Component(reference), Value::Object(_)) => {
+                match self.schema.component(&reference.component) {
+                    Some(component) => self.walk_item(component, value, node, locale, walk, path),
+                    None => Ok(Value::Null),
+                }
+            }
+            (Kind::DynamicZone(zone), Value::Array(items)) => {
+                let mut out = Vec::new();
+                for item in items {
+                    let Some(uid) = item.get("__component").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    // Components removed from the zone since the value was saved are skipped.
+                    let (true, Some(component)) = (
+                        zone.components.iter().any(|c| c == uid),
+                        self.schema.component(uid),
+                    ) else {
+                        continue;
+                    };
+                    let item_node = node.on.get(uid).unwrap_or(node);
+                    out.push(self.walk_item(component, item, item_node, locale, walk, path)?);
+                }
+                Ok(Value::Array(out))
+            }
+            _ => Ok(Value::Null),
+        }
+    }
+
+    fn walk_item(
+        &self,
+        component: &Component,
+        item: &Value,
+        node: &PopulateField,
+        locale: &str,
+        walk: &mut Walk<'_>,
+        path: &Path,
+    ) -> Result<Value> {
+        let Value::Object(stored) = item else {
+            return Ok(Value::Null);
+        };
+        let mut out = Map::new();
+        for key in ["id", "__component"] {
+            if let Some(value) = stored.get(key) {
+                out.insert(key.to_owned(), value.clone());
+            }
+        }
+        for attribute in &component.attributes {
+            if attribute.is_hidden() && !self.include_private {
+                continue;
+            }
+            let name = attribute.name.as_str();
+            let nested = node.populate.fields.get(name);
+            let populated = node.populate.all || nested.is_some();
+            let stored_value = stored.get(name).cloned().unwrap_or(Value::Null);
+            match &attribute.kind {
+                Kind::Relation(relation) => {
+                    if !populated || !self.readable.allows(&relation.target) {
+                        continue;
+                    }
+                    let Some(target) = self.schema.content_type(&relation.target) else {
+                        continue;
+                    };
+                    let (published, target_locale) = self.target_scope(target, locale);
+                    let nested = nested.cloned().unwrap_or_default();
+                    let ids: Vec<String> = ids_of(&stored_value)
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect();
+                    let value = match walk {
+                        Walk::Collect(wanted) => {
+                            let node_key = wanted.node_key(&nested);
+                            let keys = wanted
+                                .documents
+                                .entry((relation.target.clone(), node_key))
+                                .or_default();
+                            for id in ids {
+                                keys.insert((id, published, target_locale.clone()));
+                            }
+                            Value::Null
+                        }
+                        Walk::Build(resolved) => many_or_one(
+                            ids.into_iter()
+                                .filter_map(|id| {
+                                    resolved
+                                        .documents
+                                        .get(&(
+                                            relation.target.clone(),
+                                            (id, published, target_locale.clone()),
+                                        ))
+                                        .cloned()
+                                        .map(Value::Object)
+                                })
+                                .collect(),
+                            relation.kind.is_multiple(),
+                        ),
+                    };
+                    out.insert(name.to_owned(), value);
+                }
+                Kind::Media(media) => {
+                    if !populated {
+                        continue;
+                    }
+                    let ids: Vec<i64> = ids_of(&stored_value).filter_map(Value::as_i64).collect();
+                    let value = match walk {
+                        Walk::Collect(wanted) => {
+                            wanted.files.extend(ids);
+                            Value::Null
+                        }
+                        Walk::Build(resolved) => many_or_one(
+                            ids.iter()
+                                .filter_map(|id| resolved.files.get(id).cloned())
+                                .collect(),
+                            media.multiple,
+                        ),
+                    };
+                    out.insert(name.to_owned(), value);
+                }
+                Kind::Component(_) | Kind::DynamicZone(_) => {
+                    if !populated {
+                        continue;
+                    }
+                    let nested = nested.cloned().unwrap_or_default();
+                    let value = self.walk_field(
+                        attribute,
+                        &stored_value,
+                        &nested,
+                        locale,
+                        walk,
+                        &path.child(name),
+                    )?;
+                    out.insert(name.to_owned(), value);
+                }
+                _ => {
+                    if node
+                        .fields
+                        .as_ref()
+                        .is_none_or(|fields| fields.iter().any(|f| f == name))
+                    {
+                        out.insert(name.to_owned(), stored_value);
+                    }
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// What the components of a batch refer to.
+#[derive(Default)]
+struct Wanted {
+    /// (target uid, populate node) -> related rows.
+    documents: BTreeMap<(String, usize), BTreeSet<RowKey>>,
+    /// Distinct nested populate nodes, by index.
+    nodes: HashMap<usize, PopulateField>,
+    files: BTreeSet<i64>,
+}
+
+impl Wanted {
+    fn node_key(&mut self, node: &PopulateField) -> usize {
+        if let Some((key, _)) = self.nodes.iter().find(|(_, n)| *n == node) {
+            return *key;
+        }
+        let key = self.nodes.len();
+        self.nodes.insert(key, node.clone());
+        key
+    }
+}
+
+/// Related entries and files fetched for a batch.
+struct Resolved {
+    documents: HashMap<(String, RowKey), Entry>,
+    files: HashMap<i64, Value>,
+}
+
+enum Walk<'a> {
+    Collect(&'a mut Wanted),
+    Build(&'a Resolved),
+}
+
+fn ids_of(value: &Value) -> impl Iterator<Item = &Value> {
+    let items: Vec<&Value> = match value {
+        Value::Array(items) => items.iter().collect(),
+        Value::Null => Vec::new(),
+        single => vec![single],
+    };
+    items.into_iter()
+}
+
+fn many_or_one(items: Vec<Value>, multiple: bool) -> Value {
+    if multiple {
+        Value::Array(items)
+    } else {
+        items.into_iter().next().unwrap_or(Value::Null)
     }
 }
 
@@ -410,12 +773,6 @@ fn file_object(row: &sea_orm::QueryResult, offset: usize) -> Result<Map<String, 
             .map(Value::String)
             .unwrap_or(Value::Null))
     };
-    let int = |i: usize| -> Result<Value> {
-        Ok(row
-            .try_get_by_index::<Option<i64>>(offset + i)?
-            .map(Value::from)
-            .unwrap_or(Value::Null))
-    };
     let int32 = |i: usize| -> Result<Value> {
         Ok(row
             .try_get_by_index::<Option<i32>>(offset + i)?
@@ -430,7 +787,10 @@ fn file_object(row: &sea_orm::QueryResult, offset: usize) -> Result<Map<String, 
     };
     let size_bytes = row.try_get_by_index::<i64>(offset + 11)?;
     let mut file = Map::new();
-    file.insert("id".into(), int(0)?);
+    file.insert(
+        "id".into(),
+        Value::from(row.try_get_by_index::<i64>(offset)?),
+    );
     file.insert("documentId".into(), text(1)?);
     file.insert("name".into(), text(2)?);
     file.insert("alternativeText".into(), text(3)?);
@@ -445,7 +805,7 @@ fn file_object(row: &sea_orm::QueryResult, offset: usize) -> Result<Map<String, 
     file.insert("hash".into(), text(8)?);
     file.insert("ext".into(), text(9)?);
     file.insert("mime".into(), text(10)?);
-    // Strapi reports sizes in kilobytes.
+    // Strapi reports sizes in kilobytes with two decimals.
     file.insert(
         "size".into(),
         serde_json::Number::from_f64((size_bytes as f64 / 10.24).round() / 100.0)

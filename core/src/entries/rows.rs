@@ -1,23 +1,21 @@
-//! Rows of a content-type table: selecting them and decoding them into entries.
+//! Rows of a content-type table: selecting them and decoding them.
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::{ConnectionTrait, QueryResult};
 use serde_json::{Map, Value};
 
 use super::Status;
 use crate::db::Backend;
-use crate::error::Result;
+use crate::error::{Path, Result, ValidationErrors};
+use crate::query::compile::system_field;
 use crate::schema::attribute::Kind;
 use crate::schema::codec::{self, format_datetime};
 use crate::schema::column::ColumnType;
 use crate::schema::registry::{ContentType, Field};
-use crate::schema::system::{
-    CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, ID, LOCALE, PUBLISHED, PUBLISHED_AT, UPDATED_AT,
-    UPDATED_BY_ID,
-};
+use crate::schema::system::{COLUMNS, DOCUMENT_ID, ID, LOCALE, PUBLISHED};
 
 /// One row as the engine works with it: system values plus the stored value
-/// of every column field (passwords excluded), keyed by attribute name.
+/// of the selected column fields (never passwords), keyed by attribute name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub id: i64,
@@ -30,6 +28,8 @@ pub struct Row {
     pub created_by_id: Option<i64>,
     pub updated_by_id: Option<i64>,
     pub values: Map<String, Value>,
+    /// Values of extra expressions selected after the fields (sort keys).
+    pub extra: Vec<Value>,
 }
 
 impl Row {
@@ -42,26 +42,16 @@ impl Row {
     }
 }
 
-const SYSTEM: [&str; 9] = [
-    ID,
-    DOCUMENT_ID,
-    LOCALE,
-    PUBLISHED,
-    PUBLISHED_AT,
-    CREATED_AT,
-    UPDATED_AT,
-    CREATED_BY_ID,
-    UPDATED_BY_ID,
-];
-
 /// Reads rows of one type: which columns, and how to decode them.
 pub struct RowReader<'a> {
     content_type: &'a ContentType,
     backend: Backend,
     columns: Vec<(&'a Field, ColumnType)>,
+    extra: Vec<(SimpleExpr, ColumnType)>,
 }
 
 impl<'a> RowReader<'a> {
+    /// Every column field but passwords.
     pub fn new(content_type: &'a ContentType, backend: Backend) -> Self {
         RowReader {
             content_type,
@@ -70,32 +60,105 @@ impl<'a> RowReader<'a> {
                 .column_fields()
                 .filter(|(field, _)| !matches!(field.attribute.kind, Kind::Password(_)))
                 .collect(),
+            extra: Vec::new(),
         }
     }
 
-    /// `SELECT <system columns>, <field columns> FROM <table>`.
+    /// The scalar `fields` asked for (all when `None`) plus the component
+    /// and dynamic-zone columns in `populated`; names are checked.
+    pub fn selecting(
+        content_type: &'a ContentType,
+        backend: Backend,
+        fields: Option<&[String]>,
+        populated: &[&str],
+        include_private: bool,
+        path: &Path,
+    ) -> Result<Self> {
+        let mut errors = ValidationErrors::default();
+        if let Some(fields) = fields {
+            for name in fields {
+                match content_type.field(name) {
+                    _ if system_field(name).is_some() => {}
+                    None => errors.push(
+                        path.child(name),
+                        format!("`{name}` is not a field of {}", content_type.display_name()),
+                    ),
+                    Some(field) if field.attribute.is_hidden() && !include_private => {
+                        errors.push(path.child(name), format!("`{name}` is private"))
+                    }
+                    Some(field)
+                        if field.column_type().is_none()
+                            || is_structured(&field.attribute.kind) =>
+                    {
+                        errors.push(
+                            path.child(name),
+                            format!("`{name}` is not a scalar field; populate it instead"),
+                        )
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        errors.into_result()?;
+        let columns = content_type
+            .column_fields()
+            .filter(|(field, _)| {
+                let name = field.name();
+                if matches!(field.attribute.kind, Kind::Password(_))
+                    || (field.attribute.private && !include_private)
+                {
+                    return false;
+                }
+                if is_structured(&field.attribute.kind) {
+                    return populated.contains(&name);
+                }
+                fields.is_none_or(|fields| fields.iter().any(|f| f == name))
+            })
+            .collect();
+        Ok(RowReader {
+            content_type,
+            backend,
+            columns,
+            extra: Vec::new(),
+        })
+    }
+
+    /// Also selects `expr` after the fields; its value lands in `Row::extra`.
+    pub fn with_extra(mut self, expr: SimpleExpr, column: ColumnType) -> Self {
+        self.extra.push((expr, column));
+        self
+    }
+
+    /// `SELECT <system columns>, <field columns>, <extras> FROM <table>`.
     pub fn select(&self) -> SelectStatement {
+        let table = Alias::new(&self.content_type.table);
         let mut select = Query::select();
-        select.from(Alias::new(&self.content_type.table));
-        for column in SYSTEM {
-            select.column((Alias::new(&self.content_type.table), Alias::new(column)));
+        select.from(table.clone());
+        for column in COLUMNS {
+            select.column((table.clone(), Alias::new(column)));
         }
         for (field, _) in &self.columns {
-            select.column((
-                Alias::new(&self.content_type.table),
-                Alias::new(&field.column),
-            ));
+            select.column((table.clone(), Alias::new(&field.column)));
+        }
+        for (expr, _) in &self.extra {
+            select.expr(expr.clone());
         }
         select
     }
 
     pub fn decode(&self, row: &QueryResult) -> Result<Row> {
-        let sqlite = self.backend == Backend::Sqlite;
         let mut values = Map::new();
         for (offset, (field, column_type)) in self.columns.iter().enumerate() {
-            let value = codec::decode(row, SYSTEM.len() + offset, *column_type, self.backend)?;
+            let value = codec::decode(row, COLUMNS.len() + offset, *column_type, self.backend)?;
             values.insert(field.attribute.name.clone(), value);
         }
+        let first_extra = COLUMNS.len() + self.columns.len();
+        let extra = self
+            .extra
+            .iter()
+            .enumerate()
+            .map(|(i, (_, column))| codec::decode(row, first_extra + i, *column, self.backend))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
         let timestamp = |index: usize| -> Result<Option<String>> {
             Ok(row
                 .try_get_by_index::<Option<chrono::DateTime<chrono::Utc>>>(index)?
@@ -105,17 +168,14 @@ impl<'a> RowReader<'a> {
             id: row.try_get_by_index::<i64>(0)?,
             document_id: row.try_get_by_index::<String>(1)?,
             locale: row.try_get_by_index::<String>(2)?,
-            published: if sqlite {
-                row.try_get_by_index::<i64>(3)? != 0
-            } else {
-                row.try_get_by_index::<bool>(3)?
-            },
+            published: row.try_get_by_index::<bool>(3)?,
             published_at: timestamp(4)?,
             created_at: timestamp(5)?.unwrap_or_default(),
             updated_at: timestamp(6)?.unwrap_or_default(),
             created_by_id: row.try_get_by_index::<Option<i64>>(7)?,
             updated_by_id: row.try_get_by_index::<Option<i64>>(8)?,
             values,
+            extra,
         })
     }
 
@@ -137,11 +197,12 @@ impl<'a> RowReader<'a> {
         locale: &str,
         published: bool,
     ) -> Result<Option<Row>> {
+        let table = Alias::new(&self.content_type.table);
         let mut select = self.select();
         select
-            .and_where(Expr::col(Alias::new(DOCUMENT_ID)).eq(document_id))
-            .and_where(Expr::col(Alias::new(LOCALE)).eq(locale))
-            .and_where(Expr::col(Alias::new(PUBLISHED)).eq(published));
+            .and_where(Expr::col((table.clone(), Alias::new(DOCUMENT_ID))).eq(document_id))
+            .and_where(Expr::col((table.clone(), Alias::new(LOCALE))).eq(locale))
+            .and_where(Expr::col((table, Alias::new(PUBLISHED))).eq(published));
         Ok(self.fetch(conn, &select).await?.into_iter().next())
     }
 
@@ -151,10 +212,16 @@ impl<'a> RowReader<'a> {
         conn: &impl ConnectionTrait,
         document_id: &str,
     ) -> Result<Vec<Row>> {
+        let table = Alias::new(&self.content_type.table);
         let mut select = self.select();
         select
-            .and_where(Expr::col(Alias::new(DOCUMENT_ID)).eq(document_id))
-            .order_by(Alias::new(ID), sea_orm::sea_query::Order::Asc);
+            .and_where(Expr::col((table.clone(), Alias::new(DOCUMENT_ID))).eq(document_id))
+            .order_by((table, Alias::new(ID)), Order::Asc);
         self.fetch(conn, &select).await
     }
+}
+
+/// Kinds returned only when populated, though stored in a column.
+pub fn is_structured(kind: &Kind) -> bool {
+    matches!(kind, Kind::Component(_) | Kind::DynamicZone(_))
 }

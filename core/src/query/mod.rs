@@ -1,0 +1,24 @@
+//! The content API's query language, in three layers kept apart from SQL:
+//! `qs` (query string -> JSON tree), `parse` (tree -> typed `ast::Query`, with
+//! error paths and limits), `compile` (checked against the schema and the
+//! caller's access, then SeaQuery expressions with bound values). `cursor`
+//! adds keyset pagination.
+
+pub mod ast;
+pub mod compile;
+pub mod cursor;
+pub mod parse;
+pub mod qs;
+
+pub use ast::{Filter, Operand, Operator, Pagination, Populate, PopulateField, Query, Sort};
+pub use compile::Readable;
+pub use parse::QueryLimits;
+
+use crate::error::{Error, Result};
+
+/// Reads a raw query string (without `?`) into a query.
+pub fn from_query_string(raw: &str, limits: &QueryLimits) -> Result<Query> {
+    let tree = qs::parse(raw, qs::Limits::default())
+        .map_err(|e| Error::field(e.key.as_str(), e.message))?;
+    parse::parse(&tree, limits)
+}
