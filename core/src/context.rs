@@ -9,11 +9,13 @@ use sea_orm::EntityTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use tokio::sync::Mutex;
 
+use crate::auth::permissions::{self, PublicPermissions};
 use crate::config::Config;
 use crate::db::Db;
 use crate::db::entities::setting;
 use crate::entries::Entries;
 use crate::error::{Error, Result};
+use crate::events::{self, Changes};
 use crate::schema::codec::now;
 use crate::schema::ddl::{self, ChangeRequest, Plan};
 use crate::schema::{Schema, store, system};
@@ -31,6 +33,8 @@ struct Inner {
     /// One schema change at a time per process.
     schema_changes: Mutex<()>,
     jwt_secret: Vec<u8>,
+    changes: Arc<Changes>,
+    public_permissions: RwLock<Arc<PublicPermissions>>,
 }
 
 impl AppContext {
@@ -39,6 +43,7 @@ impl AppContext {
         let db = Db::connect(&config.database).await?;
         db.migrate().await?;
         let schema = store::load(db.conn()).await?;
+        let public_permissions = permissions::load(db.conn()).await?;
         let jwt_secret = if config.auth.jwt_secret.is_empty() {
             stored_secret(&db, "jwt_secret").await?
         } else {
@@ -51,6 +56,8 @@ impl AppContext {
                 schema: RwLock::new(Arc::new(schema)),
                 schema_changes: Mutex::new(()),
                 jwt_secret,
+                changes: Arc::new(Changes::default()),
+                public_permissions: RwLock::new(Arc::new(public_permissions)),
             }),
         })
     }
@@ -75,6 +82,38 @@ impl AppContext {
         &self.inner.jwt_secret
     }
 
+    /// The change counter caches compare against.
+    pub fn changes(&self) -> &Changes {
+        &self.inner.changes
+    }
+
+    /// Follows changes made by other instances (PostgreSQL); a server calls
+    /// this once at start-up.
+    pub fn watch_changes(&self) {
+        events::watch(&self.inner.db, self.inner.changes.clone());
+    }
+
+    /// What the public role may do.
+    pub fn public_permissions(&self) -> Arc<PublicPermissions> {
+        match self.inner.public_permissions.read() {
+            Ok(permissions) => permissions.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Replaces the public role's grants.
+    pub async fn set_public_permissions(&self, permissions: PublicPermissions) -> Result<()> {
+        permissions.check(&self.schema())?;
+        permissions::save(self.inner.db.conn(), &permissions).await?;
+        let mut current = match self.inner.public_permissions.write() {
+            Ok(current) => current,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *current = Arc::new(permissions);
+        self.inner.changes.bump();
+        Ok(())
+    }
+
     /// The entries of a content type, found by uid, singular or plural name.
     pub fn entries(&self, type_name: &str) -> Result<Entries> {
         let schema = self.schema();
@@ -90,6 +129,7 @@ impl AppContext {
             schema,
             content_type,
             self.inner.config.content.max_versions_per_document,
+            self.inner.changes.clone(),
         ))
     }
 
@@ -106,6 +146,7 @@ impl AppContext {
         ddl::apply(&self.inner.db, &plan, allow_drop).await?;
         if !plan.is_empty() {
             self.inner.db.schema_changed();
+            self.inner.changes.bump();
             let mut schema = match self.inner.schema.write() {
                 Ok(schema) => schema,
                 Err(poisoned) => poisoned.into_inner(),

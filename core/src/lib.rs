@@ -10,6 +10,8 @@ pub mod context;
 pub mod db;
 pub mod entries;
 pub mod error;
+pub mod events;
+
 pub mod locales;
 pub mod query;
 pub mod schema;

@@ -6,5 +6,6 @@
 pub mod app;
 pub mod cli;
 pub mod http;
+pub mod openapi;
 pub mod routes;
 pub mod telemetry;

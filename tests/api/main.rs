@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod content;
+
 mod draft_publish;
 mod entries;
 mod locales;

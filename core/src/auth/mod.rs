@@ -5,3 +5,4 @@ pub mod admin_users;
 pub mod api_tokens;
 pub mod jwt;
 pub mod password;
+pub mod permissions;

@@ -42,6 +42,7 @@ pub struct Db {
     backend: Backend,
     url: String,
     clock: Arc<SchemaClock>,
+    statements: Arc<AtomicU64>,
 }
 
 /// When the schema last changed. Pooled connections keep prepared statements
@@ -101,17 +102,23 @@ impl Db {
                 });
             }
         }
-        let conn = Database::connect(options).await.map_err(|e| {
+        let mut conn = Database::connect(options).await.map_err(|e| {
             Error::Config(format!(
                 "cannot connect to {}: {e}",
                 redact_password(&config.url)
             ))
         })?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
         Ok(Db {
             conn,
             backend,
             url: config.url.clone(),
             clock,
+            statements,
         })
     }
 
@@ -121,6 +128,12 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// How many statements the pool has run since start-up: the figure that
+    /// shows whether a request's query count grows with its result.
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// Records a schema change: pooled connections opened before it are

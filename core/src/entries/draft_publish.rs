@@ -26,7 +26,7 @@ impl Entries {
         let locale = self.locale(&txn, options.locale.as_deref()).await?;
         self.publish_in(&txn, document_id, &locale, options.actor)
             .await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         self.read_state(document_id, &locale, Status::Published)
             .await
     }
@@ -44,7 +44,7 @@ impl Entries {
                 .to_owned(),
         )
         .await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         self.read_state(document_id, &locale, Status::Draft).await
     }
 
@@ -61,7 +61,7 @@ impl Entries {
             .await?;
         self.record_version(&txn, new_draft, Reason::Discard, options.actor)
             .await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         self.read_state(document_id, &locale, Status::Draft).await
     }
 

@@ -32,6 +32,7 @@ use self::validate::{Prepared, Validator, is_empty};
 use crate::db::errors::unique_violation;
 use crate::db::{Db, scalar_i64};
 use crate::error::{Error, Path, Result, ValidationErrors};
+use crate::events::{self, Changes};
 use crate::locales;
 use crate::query::compile::{Compiler, Readable, Scope, apply_sort};
 use crate::query::{Filter, Pagination, Sort, cursor};
@@ -139,6 +140,7 @@ pub struct Entries {
     schema: Arc<Schema>,
     content_type: Arc<ContentType>,
     max_versions: u32,
+    changes: Arc<Changes>,
 }
 
 impl Entries {
@@ -147,13 +149,23 @@ impl Entries {
         schema: Arc<Schema>,
         content_type: Arc<ContentType>,
         max_versions: u32,
+        changes: Arc<Changes>,
     ) -> Self {
         Entries {
             db,
             schema,
             content_type,
             max_versions,
+            changes,
         }
+    }
+
+    /// Commits a write and signals the change to caches here and elsewhere.
+    async fn commit(&self, txn: DatabaseTransaction) -> Result<()> {
+        events::notify(&txn, self.db.backend()).await?;
+        txn.commit().await?;
+        self.changes.bump();
+        Ok(())
     }
 
     pub fn content_type(&self) -> &ContentType {
@@ -191,7 +203,7 @@ impl Entries {
             self.publish_in(&txn, &document_id, &locale, options.actor)
                 .await?;
         }
-        txn.commit().await?;
+        self.commit(txn).await?;
         self.written(&document_id, &locale, options).await
     }
 
@@ -219,7 +231,7 @@ impl Entries {
             self.publish_in(&txn, document_id, &locale, options.actor)
                 .await?;
         }
-        txn.commit().await?;
+        self.commit(txn).await?;
         self.written(document_id, &locale, options).await
     }
 
@@ -324,7 +336,7 @@ impl Entries {
             locale.as_deref().filter(|_| remaining > 0),
         )
         .await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(deleted)
     }
 

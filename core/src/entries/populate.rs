@@ -102,6 +102,15 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             if explicit.is_none() && !populate.all {
                 continue;
             }
+            if field.attribute.is_hidden() && !self.include_private {
+                if explicit.is_some() {
+                    return Err(Error::field(
+                        path.child(field.name()),
+                        format!("`{}` is private", field.name()),
+                    ));
+                }
+                continue;
+            }
             if !is_populatable(field) {
                 if explicit.is_some() {
                     return Err(Error::field(
@@ -110,15 +119,6 @@ impl<C: ConnectionTrait> Reader<'_, C> {
                             "`{}` is not a relation, media, component or dynamic zone",
                             field.name()
                         ),
-                    ));
-                }
-                continue;
-            }
-            if field.attribute.private && !self.include_private {
-                if explicit.is_some() {
-                    return Err(Error::field(
-                        path.child(field.name()),
-                        format!("`{}` is private", field.name()),
                     ));
                 }
                 continue;

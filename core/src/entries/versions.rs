@@ -246,7 +246,7 @@ impl Entries {
         }
         self.update_in(&txn, &document_id, &locale, &data, actor, Reason::Restore)
             .await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         self.written(
             &document_id,
             &locale,

@@ -511,10 +511,9 @@ impl<'a> Compiler<'a> {
                 .arg(Expr::val(format!("$.{}", keys.join("."))))
                 .into(),
             Backend::Postgres => {
-                let text: SimpleExpr = Expr::cust_with_exprs(
-                    "($1 #>> $2)",
-                    [column, Expr::val(format!("{{{}}}", keys.join(",")))],
-                );
+                let path =
+                    Expr::val(format!("{{{}}}", keys.join(","))).cast_as(Alias::new("text[]"));
+                let text: SimpleExpr = Expr::cust_with_exprs("($1 #>> $2)", [column, path]);
                 match column_type {
                     ColumnType::Integer
                     | ColumnType::BigInteger
@@ -611,7 +610,9 @@ impl<'a> Compiler<'a> {
         let like = |e: SimpleExpr, pattern: String| -> SimpleExpr {
             lower(e).like(LikeExpr::new(pattern.to_lowercase()).escape('\\'))
         };
-        let characters = text.chars().count() as i64;
+        // PostgreSQL's substr and right take `integer` lengths.
+        let characters = i32::try_from(text.chars().count()).unwrap_or(i32::MAX);
+
         Some(match operator {
             Operator::Eq => expr.eq(self.value(&target, text, path)?),
             Operator::Ne => expr.ne(self.value(&target, text, path)?),

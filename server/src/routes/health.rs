@@ -6,8 +6,10 @@ use serde_json::json;
 
 use crate::http::error::ApiResult;
 
+/// 200 when the server can reach its database.
+#[utoipa::path(get, path = "/_health", tag = "health", responses((status = 200, description = "`{ \"status\": \"ok\" }`")))]
 #[get("/_health")]
-async fn health(context: web::Data<AppContext>) -> ApiResult<HttpResponse> {
+pub async fn health(context: web::Data<AppContext>) -> ApiResult<HttpResponse> {
     context.db().ping().await?;
     Ok(HttpResponse::Ok().json(json!({ "status": "ok" })))
 }

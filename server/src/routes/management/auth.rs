@@ -9,14 +9,25 @@ use serde_json::json;
 use crate::http::error::ApiResult;
 use crate::http::extract::AdminSession;
 
-#[derive(Debug, Deserialize)]
-struct LoginRequest {
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
     email: String,
     password: String,
 }
 
+/// Signs an administrator in; the token goes in `Authorization: Bearer`.
+#[utoipa::path(
+    post,
+    path = "/management/auth/login",
+    tag = "management",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "`{ data: { token, user } }`"),
+        (status = 400, description = "Invalid email or password"),
+    )
+)]
 #[post("/auth/login")]
-async fn login(
+pub async fn login(
     context: web::Data<AppContext>,
     body: web::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -29,8 +40,16 @@ async fn login(
     Ok(HttpResponse::Ok().json(json!({ "data": { "token": token, "user": user } })))
 }
 
+/// The signed-in administrator.
+#[utoipa::path(
+    get,
+    path = "/management/auth/me",
+    tag = "management",
+    responses((status = 200, description = "`{ data: user }`"), (status = 401, description = "No valid session")),
+    security(("bearer" = []))
+)]
 #[get("/auth/me")]
-async fn me(session: AdminSession) -> HttpResponse {
+pub async fn me(session: AdminSession) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "data": session.0 }))
 }
 

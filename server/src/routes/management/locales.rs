@@ -8,17 +8,19 @@ use serde_json::json;
 use crate::http::error::ApiResult;
 use crate::http::extract::AdminSession;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct CreateLocaleRequest {
+pub struct CreateLocaleRequest {
     code: String,
     name: String,
     #[serde(default)]
     is_default: bool,
 }
 
+/// The configured locales, the default first.
+#[utoipa::path(get, path = "/management/locales", tag = "management", responses((status = 200, description = "`{ data: [{ code, name, isDefault }] }`")), security(("bearer" = [])))]
 #[get("/locales")]
-async fn list_locales(
+pub async fn list_locales(
     context: web::Data<AppContext>,
     _session: AdminSession,
 ) -> ApiResult<HttpResponse> {
@@ -26,8 +28,17 @@ async fn list_locales(
     Ok(HttpResponse::Ok().json(json!({ "data": locales })))
 }
 
+/// Adds a locale.
+#[utoipa::path(
+    post,
+    path = "/management/locales",
+    tag = "management",
+    request_body = CreateLocaleRequest,
+    responses((status = 201, description = "The new locale"), (status = 400, description = "An invalid or taken code")),
+    security(("bearer" = []))
+)]
 #[post("/locales")]
-async fn create_locale(
+pub async fn create_locale(
     context: web::Data<AppContext>,
     _session: AdminSession,
     body: web::Json<CreateLocaleRequest>,

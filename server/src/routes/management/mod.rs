@@ -1,9 +1,11 @@
-//! The management API the admin UI and tools use: sign-in, schema, locales.
+//! The management API the admin UI and tools use: sign-in, schema, locales,
+//! the public role's permissions.
 //! Everything but sign-in needs an admin session token.
 
-mod auth;
-mod locales;
-mod schema;
+pub mod auth;
+pub mod locales;
+pub mod permissions;
+pub mod schema;
 
 use actix_web::web;
 
@@ -12,6 +14,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/management")
             .configure(auth::configure)
             .configure(schema::configure)
-            .configure(locales::configure),
+            .configure(locales::configure)
+            .configure(permissions::configure),
     );
 }

@@ -10,13 +10,23 @@ use serde_json::{Value, json};
 use crate::http::error::ApiResult;
 use crate::http::extract::AdminSession;
 
+/// Every content type (with its field ids) and component.
+#[utoipa::path(get, path = "/management/schema", tag = "management", responses((status = 200, description = "`{ data: { contentTypes, components } }`")), security(("bearer" = [])))]
 #[get("/schema")]
-async fn export_schema(context: web::Data<AppContext>, _session: AdminSession) -> HttpResponse {
+pub async fn export_schema(context: web::Data<AppContext>, _session: AdminSession) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "data": SchemaExport::of(&context.schema()) }))
 }
 
+/// The plan of a schema change; nothing is applied.
+#[utoipa::path(
+    post,
+    path = "/management/schema/plan",
+    tag = "management",
+    responses((status = 200, description = "`{ data: { steps, destructive, text } }`"), (status = 400, description = "An invalid schema: details.errors name the file and attribute")),
+    security(("bearer" = []))
+)]
 #[post("/schema/plan")]
-async fn plan_schema(
+pub async fn plan_schema(
     context: web::Data<AppContext>,
     _session: AdminSession,
     body: web::Json<SchemaChangeInput>,
@@ -26,8 +36,16 @@ async fn plan_schema(
     Ok(HttpResponse::Ok().json(json!({ "data": plan_json(&plan, false) })))
 }
 
+/// Plans and applies a schema change in one transaction.
+#[utoipa::path(
+    post,
+    path = "/management/schema/apply",
+    tag = "management",
+    responses((status = 200, description = "`{ data: { applied, steps, text } }`"), (status = 400, description = "An invalid schema, or data loss without allowDrop")),
+    security(("bearer" = []))
+)]
 #[post("/schema/apply")]
-async fn apply_schema(
+pub async fn apply_schema(
     context: web::Data<AppContext>,
     _session: AdminSession,
     body: web::Json<SchemaChangeInput>,

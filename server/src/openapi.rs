@@ -1,0 +1,567 @@
+//! The OpenAPI 3.1 description: static routes from their `#[utoipa::path]`
+//! annotations, plus, built from the schema in force at each request, the
+//! paths, parameters, schemas and examples of every content type.
+
+use cairn_core::schema::attribute::{Attribute, Kind};
+use cairn_core::schema::{Component, ContentType, Schema, TypeKind};
+use serde_json::{Value, json};
+use utoipa::OpenApi;
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, ParameterStyle, PathItem,
+};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{
+    ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Schema as OaSchema, SchemaFormat, Type,
+};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ComponentsBuilder, ContentBuilder, Ref, RefOr, Required};
+
+use crate::routes;
+
+/// The routes whose shape does not depend on the schema.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Cairn", description = "Content, management and delivery APIs of a Cairn instance."),
+    paths(
+        routes::health::health,
+        routes::management::auth::login,
+        routes::management::auth::me,
+        routes::management::schema::export_schema,
+        routes::management::schema::plan_schema,
+        routes::management::schema::apply_schema,
+        routes::management::locales::list_locales,
+        routes::management::locales::create_locale,
+        routes::management::permissions::get_public_permissions,
+        routes::management::permissions::set_public_permissions,
+    ),
+    tags(
+        (name = "health", description = "Liveness"),
+        (name = "management", description = "Administration: sign-in, schema, locales, permissions"),
+        (name = "content", description = "Content types, Strapi v5 REST conventions"),
+    )
+)]
+struct StaticApi;
+
+/// The whole description for `schema`.
+pub fn document(schema: &Schema) -> utoipa::openapi::OpenApi {
+    let mut api = StaticApi::openapi();
+    api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    let mut components = ComponentsBuilder::new()
+        .security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token (`cairn token create`) or an admin session token",
+                    ))
+                    .build(),
+            ),
+        )
+        .schema("Error", error_schema())
+        .schema("Media", media_schema());
+    for component in schema.components() {
+        components = components.schema(component_name(&component.uid), component_schema(component));
+    }
+    for content_type in schema.content_types() {
+        let name = type_name(content_type);
+        components = components
+            .schema(name.clone(), entry_schema(content_type))
+            .schema(format!("{name}Input"), input_schema(content_type));
+        for (path, item) in content_paths(content_type) {
+            api.paths.paths.insert(path, item);
+        }
+    }
+    let mut built = components.build();
+    if let Some(existing) = api.components.take() {
+        built.schemas.extend(existing.schemas);
+    }
+    api.components = Some(built);
+    api
+}
+
+fn type_name(content_type: &ContentType) -> String {
+    pascal(content_type.singular_name())
+}
+
+fn component_name(uid: &str) -> String {
+    format!("Component{}", pascal(&uid.replace('.', "-")))
+}
+
+fn pascal(kebab: &str) -> String {
+    kebab
+        .split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn reference(name: &str) -> RefOr<OaSchema> {
+    RefOr::Ref(Ref::from_schema_name(name))
+}
+
+fn typed(kind: Type) -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(kind)
+}
+
+fn error_schema() -> OaSchema {
+    typed(Type::Object)
+        .property("data", typed(Type::Null))
+        .property(
+            "error",
+            typed(Type::Object)
+                .property("status", typed(Type::Integer))
+                .property(
+                    "name",
+                    typed(Type::String).examples([json!("ValidationError")]),
+                )
+                .property("message", typed(Type::String))
+                .property("details", typed(Type::Object)),
+        )
+        .into()
+}
+
+fn media_schema() -> OaSchema {
+    let mut object = typed(Type::Object);
+    for (name, kind) in [
+        ("id", Type::Integer),
+        ("documentId", Type::String),
+        ("name", Type::String),
+        ("alternativeText", Type::String),
+        ("caption", Type::String),
+        ("width", Type::Integer),
+        ("height", Type::Integer),
+        ("formats", Type::Object),
+        ("hash", Type::String),
+        ("ext", Type::String),
+        ("mime", Type::String),
+        ("size", Type::Number),
+        ("url", Type::String),
+    ] {
+        object = object.property(name, typed(kind));
+    }
+    object.into()
+}
+
+/// The schema of one stored value, as the API returns it.
+fn value_schema(attribute: &Attribute) -> RefOr<OaSchema> {
+    let string = || typed(Type::String);
+    let with_format =
+        |format: KnownFormat| string().format(Some(SchemaFormat::KnownFormat(format)));
+    let schema: OaSchema = match &attribute.kind {
+        Kind::String(_)
+        | Kind::Text(_)
+        | Kind::RichText(_)
+        | Kind::Uid { .. }
+        | Kind::Password(_) => string().into(),
+        Kind::Email(_) => with_format(KnownFormat::Email).into(),
+        Kind::Enumeration(values) => string().enum_values(Some(values.clone())).into(),
+        Kind::Integer(_) => typed(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+            .into(),
+        Kind::BigInteger(_) => string()
+            .description(Some("A 64-bit integer, as a string"))
+            .into(),
+        Kind::Float(_) | Kind::Decimal(_) => typed(Type::Number).into(),
+        Kind::Boolean => typed(Type::Boolean).into(),
+        Kind::Date => with_format(KnownFormat::Date).into(),
+        Kind::Time => string().examples([json!("09:30:00.000")]).into(),
+        Kind::DateTime => with_format(KnownFormat::DateTime).into(),
+        Kind::Json => ObjectBuilder::new().into(),
+        Kind::Blocks => ArrayBuilder::new().items(typed(Type::Object)).into(),
+        Kind::Media(media) => return many(reference("Media"), media.multiple),
+        Kind::Relation(relation) => {
+            let target = typed(Type::Object)
+                .property("id", typed(Type::Integer))
+                .property("documentId", typed(Type::String))
+                .description(Some(format!(
+                    "A {} entry (populate to include it)",
+                    relation.target
+                )));
+            return many(target.into(), relation.kind.is_multiple());
+        }
+        Kind::Component(reference_) => {
+            return many(
+                reference(&component_name(&reference_.component)),
+                reference_.repeatable,
+            );
+        }
+        Kind::DynamicZone(zone) => {
+            let mut one_of = OneOfBuilder::new();
+            for uid in &zone.components {
+                one_of = one_of.item(reference(&component_name(uid)));
+            }
+            return ArrayBuilder::new().items(one_of).into();
+        }
+    };
+    RefOr::T(schema)
+}
+
+fn many(item: RefOr<OaSchema>, multiple: bool) -> RefOr<OaSchema> {
+    if multiple {
+        RefOr::T(ArrayBuilder::new().items(item).into())
+    } else {
+        item
+    }
+}
+
+fn entry_schema(content_type: &ContentType) -> OaSchema {
+    let mut object = typed(Type::Object)
+        .property("id", typed(Type::Integer))
+        .property("documentId", typed(Type::String))
+        .required("id")
+        .required("documentId");
+    for field in content_type
+        .fields
+        .iter()
+        .filter(|f| !f.attribute.is_hidden())
+    {
+        object = object.property(field.name(), value_schema(&field.attribute));
+    }
+    for timestamp in ["createdAt", "updatedAt", "publishedAt"] {
+        object = object.property(
+            timestamp,
+            typed(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
+        );
+    }
+    if content_type.localized {
+        object = object.property("locale", typed(Type::String));
+    }
+    object.examples([example(content_type)]).into()
+}
+
+fn input_schema(content_type: &ContentType) -> OaSchema {
+    let mut object = typed(Type::Object);
+    for field in &content_type.fields {
+        let schema: RefOr<OaSchema> = match &field.attribute.kind {
+            Kind::Relation(relation) => RefOr::T(
+                typed(Type::Object)
+                    .description(Some(format!(
+                        "documentIds of {}: a documentId{}, or {{ connect, disconnect }} / {{ set }}",
+                        relation.target,
+                        if relation.kind.is_multiple() { " list" } else { "" }
+                    )))
+                    .into(),
+            ),
+            Kind::Media(media) => many(RefOr::T(typed(Type::Integer).description(Some("A file id")).into()), media.multiple),
+            _ => value_schema(&field.attribute),
+        };
+        object = object.property(field.name(), schema);
+        if field.attribute.required {
+            object = object.required(field.name());
+        }
+    }
+    typed(Type::Object)
+        .property("data", object)
+        .required("data")
+        .into()
+}
+
+fn component_schema(component: &Component) -> OaSchema {
+    let mut object = typed(Type::Object).property("id", typed(Type::Integer));
+    for attribute in component.attributes.iter().filter(|a| !a.is_hidden()) {
+        object = object.property(&attribute.name, value_schema(attribute));
+    }
+    object.into()
+}
+
+/// An example entry with a plausible value for each field.
+fn example(content_type: &ContentType) -> Value {
+    let mut entry = serde_json::Map::new();
+    entry.insert("id".into(), json!(1));
+    entry.insert("documentId".into(), json!("t5b4f0o8t1bq0g8z2j3y6c9w"));
+    for field in content_type
+        .fields
+        .iter()
+        .filter(|f| !f.attribute.is_hidden())
+    {
+        let value = match &field.attribute.kind {
+            Kind::String(_) | Kind::Text(_) | Kind::RichText(_) => {
+                json!(format!("{} text", field.name()))
+            }
+            Kind::Email(_) => json!("someone@example.com"),
+            Kind::Uid { .. } => json!("an-example-slug"),
+            Kind::Enumeration(values) => json!(values.first()),
+            Kind::Integer(_) | Kind::Float(_) | Kind::Decimal(_) => json!(42),
+            Kind::BigInteger(_) => json!("9007199254740993"),
+            Kind::Boolean => json!(true),
+            Kind::Date => json!("2026-01-31"),
+            Kind::Time => json!("09:30:00.000"),
+            Kind::DateTime => json!("2026-01-31T09:30:00.000Z"),
+            _ => continue,
+        };
+        entry.insert(field.name().to_owned(), value);
+    }
+    entry.insert("createdAt".into(), json!("2026-01-31T09:30:00.000Z"));
+    entry.insert("updatedAt".into(), json!("2026-01-31T09:30:00.000Z"));
+    entry.insert("publishedAt".into(), json!("2026-01-31T09:30:00.000Z"));
+    if content_type.localized {
+        entry.insert("locale".into(), json!("en"));
+    }
+    Value::Object(entry)
+}
+
+fn query_parameter(
+    name: &str,
+    description: &str,
+    schema: RefOr<OaSchema>,
+) -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(schema))
+        .build()
+}
+
+fn read_parameters(list: bool) -> Vec<utoipa::openapi::path::Parameter> {
+    let text = || RefOr::T(typed(Type::String).into());
+    let number = || RefOr::T(typed(Type::Integer).into());
+    let mut parameters = vec![
+        query_parameter(
+            "fields",
+            "Fields to return, e.g. fields[0]=title&fields[1]=slug",
+            text(),
+        ),
+        query_parameter(
+            "populate",
+            "Relations, media, components and dynamic zones to include: *, a list, or nested objects",
+            text(),
+        ),
+        query_parameter("locale", "The locale to read", text()),
+        query_parameter(
+            "status",
+            "draft or published (drafts need a full-access token)",
+            RefOr::T(
+                typed(Type::String)
+                    .enum_values(Some(["draft", "published"]))
+                    .into(),
+            ),
+        ),
+    ];
+    if list {
+        parameters.push(
+            ParameterBuilder::new()
+                .name("filters")
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .style(Some(ParameterStyle::DeepObject))
+                .explode(Some(true))
+                .description(Some("Strapi filters, e.g. filters[title][$containsi]=rust; operators $eq $eqi $ne $nei $lt $lte $gt $gte $in $notIn $contains $notContains $containsi $notContainsi $null $notNull $between $startsWith $startsWithi $endsWith $endsWithi, combined with $and $or $not, through relations and components"))
+                .schema(Some(RefOr::T(typed(Type::Object).into())))
+                .build(),
+        );
+        parameters.extend([
+            query_parameter(
+                "sort",
+                "field:asc|desc, a list, or through a single relation (category.name:asc)",
+                text(),
+            ),
+            query_parameter("pagination[page]", "Page number (from 1)", number()),
+            query_parameter("pagination[pageSize]", "Entries per page", number()),
+            query_parameter(
+                "pagination[start]",
+                "Offset pagination: entries to skip",
+                number(),
+            ),
+            query_parameter(
+                "pagination[limit]",
+                "Offset pagination: entries to return",
+                number(),
+            ),
+            query_parameter(
+                "pagination[withCount]",
+                "Count the matching entries (default true)",
+                RefOr::T(typed(Type::Boolean).into()),
+            ),
+            query_parameter(
+                "pagination[cursor]",
+                "Keyset pagination: meta.pagination.nextCursor of the previous page",
+                text(),
+            ),
+        ]);
+    }
+    parameters
+}
+
+fn json_response(description: &str, schema: RefOr<OaSchema>) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(schema)).build(),
+        )
+        .build()
+}
+
+fn error_response(description: &str) -> utoipa::openapi::Response {
+    json_response(description, reference("Error"))
+}
+
+fn data_of(schema: RefOr<OaSchema>, list: bool) -> RefOr<OaSchema> {
+    let data = if list {
+        RefOr::T(ArrayBuilder::new().items(schema).into())
+    } else {
+        schema
+    };
+    RefOr::T(
+        typed(Type::Object)
+            .property("data", data)
+            .property("meta", typed(Type::Object))
+            .into(),
+    )
+}
+
+fn content_paths(content_type: &ContentType) -> Vec<(String, PathItem)> {
+    let name = type_name(content_type);
+    let entry = reference(&name);
+    let input = || {
+        Some(
+            RequestBodyBuilder::new()
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(reference(&format!("{name}Input"))))
+                        .build(),
+                )
+                .required(Some(Required::True))
+                .build(),
+        )
+    };
+    let operation = |id: String, summary: String| {
+        OperationBuilder::new()
+            .tag("content")
+            .operation_id(Some(id))
+            .summary(Some(summary))
+            .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
+            .response(
+                "400",
+                error_response("Invalid query, body or values (details.errors names each field)"),
+            )
+            .response("401", error_response("Invalid credentials"))
+            .response("403", error_response("Not allowed for this caller"))
+    };
+    let display = content_type.display_name();
+    match content_type.kind {
+        TypeKind::Collection => {
+            let plural = content_type.plural_name();
+            let list = PathItem::builder()
+                .operation(
+                    HttpMethod::Get,
+                    operation(format!("list_{plural}"), format!("List {display} entries"))
+                        .parameters(Some(read_parameters(true)))
+                        .response(
+                            "200",
+                            json_response("A page of entries", data_of(entry.clone(), true)),
+                        )
+                        .build(),
+                )
+                .operation(
+                    HttpMethod::Post,
+                    operation(
+                        format!("create_{plural}"),
+                        format!("Create a {display} entry"),
+                    )
+                    .parameters(Some(read_parameters(false)))
+                    .request_body(input())
+                    .response(
+                        "201",
+                        json_response("The new entry", data_of(entry.clone(), false)),
+                    )
+                    .build(),
+                )
+                .build();
+            let document_id = ParameterBuilder::new()
+                .name("documentId")
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .schema(Some(RefOr::T(typed(Type::String).into())))
+                .build();
+            let one = PathItem::builder()
+                .parameters(Some(vec![document_id]))
+                .operation(
+                    HttpMethod::Get,
+                    operation(format!("get_{plural}"), format!("One {display} entry"))
+                        .parameters(Some(read_parameters(false)))
+                        .response(
+                            "200",
+                            json_response("The entry", data_of(entry.clone(), false)),
+                        )
+                        .response("404", error_response("No such document"))
+                        .build(),
+                )
+                .operation(
+                    HttpMethod::Put,
+                    operation(
+                        format!("update_{plural}"),
+                        format!("Update a {display} entry"),
+                    )
+                    .request_body(input())
+                    .response(
+                        "200",
+                        json_response("The updated entry", data_of(entry.clone(), false)),
+                    )
+                    .response("404", error_response("No such document"))
+                    .build(),
+                )
+                .operation(
+                    HttpMethod::Delete,
+                    operation(
+                        format!("delete_{plural}"),
+                        format!("Delete a {display} entry"),
+                    )
+                    .response("204", ResponseBuilder::new().description("Deleted").build())
+                    .response("404", error_response("No such document"))
+                    .build(),
+                )
+                .build();
+            vec![
+                (format!("/api/{plural}"), list),
+                (format!("/api/{plural}/{{documentId}}"), one),
+            ]
+        }
+        TypeKind::Single => {
+            let singular = content_type.singular_name();
+            let item = PathItem::builder()
+                .operation(
+                    HttpMethod::Get,
+                    operation(format!("get_{singular}"), format!("The {display} entry"))
+                        .parameters(Some(read_parameters(false)))
+                        .response(
+                            "200",
+                            json_response("The entry", data_of(entry.clone(), false)),
+                        )
+                        .response("404", error_response("Not written yet"))
+                        .build(),
+                )
+                .operation(
+                    HttpMethod::Put,
+                    operation(
+                        format!("put_{singular}"),
+                        format!("Create or update the {display} entry"),
+                    )
+                    .request_body(input())
+                    .response("200", json_response("The entry", data_of(entry, false)))
+                    .build(),
+                )
+                .operation(
+                    HttpMethod::Delete,
+                    operation(
+                        format!("delete_{singular}"),
+                        format!("Delete the {display} entry"),
+                    )
+                    .response("204", ResponseBuilder::new().description("Deleted").build())
+                    .build(),
+                )
+                .build();
+            vec![(format!("/api/{singular}"), item)]
+        }
+    }
+}

@@ -1,0 +1,491 @@
+//! The content API, following Strapi v5's REST conventions:
+//!
+//! ```text
+//! GET    /api/{pluralName}                  list            (find)
+//! POST   /api/{pluralName}                  create          (create)
+//! GET    /api/{pluralName}/{documentId}     one document    (findOne)
+//! PUT    /api/{pluralName}/{documentId}     update          (update)
+//! DELETE /api/{pluralName}/{documentId}     delete          (delete)
+//! GET|PUT|DELETE /api/{singularName}        a single type
+//! ```
+//!
+//! Reads return published content unless a caller allowed to read drafts
+//! asks for `status=draft`. Published reads are cached in memory and every
+//! read carries a strong ETag.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use cairn_core::auth::permissions::Action;
+use cairn_core::entries::{
+    Entry, ListOptions, LocaleScope, Page, ReadOptions, Status, WriteOptions,
+};
+use cairn_core::query::{self, Pagination, Query, Readable};
+use cairn_core::schema::{ContentType, TypeKind};
+use cairn_core::{AppContext, Error};
+use serde_json::{Map, Value, json};
+
+use crate::http::conditional;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::principal::Principal;
+use crate::http::response_cache::ResponseCache;
+
+/// What a caller may do with one content type.
+struct Access {
+    drafts: bool,
+    readable: Readable,
+}
+
+fn authorize(
+    context: &AppContext,
+    principal: &Principal,
+    content_type: &ContentType,
+    action: Action,
+) -> ApiResult<Access> {
+    let everything = Access {
+        drafts: true,
+        readable: Readable::All,
+    };
+    match principal {
+        Principal::Admin(_) => Ok(everything),
+        Principal::Token(_) if principal.has_full_access() => Ok(everything),
+        Principal::Token(_) if action.reads() => Ok(Access {
+            drafts: false,
+            readable: Readable::All,
+        }),
+        Principal::Token(_) => Err(ApiError::forbidden(
+            "a read-only token cannot change content",
+        )),
+        Principal::Public => {
+            let permissions = context.public_permissions();
+            if permissions.allows(&content_type.uid, action) {
+                Ok(Access {
+                    drafts: false,
+                    readable: permissions.readable(),
+                })
+            } else {
+                Err(ApiError::forbidden("Forbidden"))
+            }
+        }
+    }
+}
+
+/// The type a route names: collections by plural name, single types by
+/// singular name, as Strapi routes them.
+fn content_type(context: &AppContext, name: &str) -> ApiResult<std::sync::Arc<ContentType>> {
+    let schema = context.schema();
+    let found = schema.find_type(name).filter(|t| match t.kind {
+        TypeKind::Collection => t.plural_name() == name,
+        TypeKind::Single => t.singular_name() == name,
+    });
+    found
+        .cloned()
+        .ok_or_else(|| ApiError::not_found("Not Found"))
+}
+
+fn parse_query(context: &AppContext, request: &HttpRequest) -> ApiResult<Query> {
+    Ok(query::from_query_string(
+        request.query_string(),
+        &context.config().api.query_limits(),
+    )?)
+}
+
+fn read_options(query: &Query, access: &Access) -> ApiResult<ReadOptions> {
+    let status = query.status.unwrap_or(Status::Published);
+    if status == Status::Draft && !access.drafts {
+        return Err(ApiError::forbidden(
+            "reading drafts needs a full-access token",
+        ));
+    }
+    Ok(ReadOptions {
+        locale: query.locale.clone(),
+        status,
+        fields: query.fields.clone(),
+        populate: query.populate.clone(),
+        include_private: false,
+        readable: access.readable.clone(),
+    })
+}
+
+fn cache_control<'a>(context: &'a AppContext, content_type: &ContentType) -> &'a str {
+    let api = &context.config().api;
+    api.cache_control_by_type
+        .get(&content_type.uid)
+        .unwrap_or(&api.cache_control)
+}
+
+/// Serves a read: from the response cache when it is a published read,
+/// otherwise computed; always with its ETag.
+async fn cached_read<F>(
+    request: &HttpRequest,
+    context: &AppContext,
+    cache: &ResponseCache,
+    principal: &Principal,
+    content_type: &ContentType,
+    status: Status,
+    compute: F,
+) -> ApiResult<HttpResponse>
+where
+    F: Future<Output = ApiResult<Value>>,
+{
+    let cache_control = cache_control(context, content_type);
+    // Published reads differ only by what the public role may populate.
+    let key = (status == Status::Published).then(|| {
+        let audience = if matches!(principal, Principal::Public) {
+            "public"
+        } else {
+            "all"
+        };
+        format!("{audience} {}?{}", request.path(), request.query_string())
+    });
+    let generation = context.changes().current();
+    if let Some(hit) = key.as_deref().and_then(|key| cache.get(key, generation)) {
+        return Ok(conditional::json(
+            request,
+            hit.body.clone(),
+            &hit.etag,
+            cache_control,
+        ));
+    }
+    let body = web::Bytes::from(
+        serde_json::to_vec(&compute.await?).map_err(|e| ApiError::from(Error::internal(e)))?,
+    );
+    let etag = conditional::etag(&body);
+    let response = conditional::json(request, body.clone(), &etag, cache_control);
+    if let Some(key) = key {
+        cache.insert(key, body, etag, generation);
+    }
+    Ok(response)
+}
+
+fn pagination_meta(pagination: &Pagination, page: &Page) -> Value {
+    let mut meta = match pagination {
+        Pagination::Page {
+            page: number,
+            page_size,
+            ..
+        } => {
+            let mut meta = json!({ "page": number, "pageSize": page_size });
+            if let Some(total) = page.total {
+                meta["pageCount"] = json!(total.div_ceil((*page_size).max(1)));
+                meta["total"] = json!(total);
+            }
+            meta
+        }
+        Pagination::Offset { start, limit, .. } => {
+            let mut meta = json!({ "start": start, "limit": limit });
+            if let Some(total) = page.total {
+                meta["total"] = json!(total);
+            }
+            meta
+        }
+        Pagination::Cursor { limit, .. } => {
+            let mut meta = json!({ "limit": limit });
+            if let Some(total) = page.total {
+                meta["total"] = json!(total);
+            }
+            meta
+        }
+    };
+    if let Some(cursor) = &page.next_cursor {
+        meta["nextCursor"] = json!(cursor);
+    }
+    meta
+}
+
+async fn find(
+    request: HttpRequest,
+    context: web::Data<AppContext>,
+    cache: web::Data<ResponseCache>,
+    principal: Principal,
+    name: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let content_type = content_type(&context, &name)?;
+    let access = authorize(&context, &principal, &content_type, Action::Find)?;
+    let query = parse_query(&context, &request)?;
+    let read = read_options(&query, &access)?;
+    let status = read.status;
+    let entries = context.entries(&content_type.uid)?;
+    let kind = content_type.kind;
+    cached_read(
+        &request,
+        &context,
+        &cache,
+        &principal,
+        &content_type,
+        status,
+        async move {
+            if kind == TypeKind::Single {
+                let entry = entries
+                    .find_single(&read)
+                    .await?
+                    .ok_or_else(|| ApiError::not_found("Not Found"))?;
+                return Ok(json!({ "data": entry, "meta": {} }));
+            }
+            let page = entries
+                .find_many(&ListOptions {
+                    read,
+                    filters: query.filters.clone(),
+                    sort: query.sort.clone(),
+                    pagination: query.pagination.clone(),
+                })
+                .await?;
+            let meta = pagination_meta(&query.pagination, &page);
+            Ok(json!({ "data": page.entries, "meta": { "pagination": meta } }))
+        },
+    )
+    .await
+}
+
+async fn find_one(
+    request: HttpRequest,
+    context: web::Data<AppContext>,
+    cache: web::Data<ResponseCache>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (name, document_id) = path.into_inner();
+    let content_type = collection(&context, &name)?;
+    let access = authorize(&context, &principal, &content_type, Action::FindOne)?;
+    let query = parse_query(&context, &request)?;
+    let read = read_options(&query, &access)?;
+    let status = read.status;
+    let entries = context.entries(&content_type.uid)?;
+    cached_read(
+        &request,
+        &context,
+        &cache,
+        &principal,
+        &content_type,
+        status,
+        async move {
+            let entry = entries
+                .find_one(&document_id, &read)
+                .await?
+                .ok_or_else(|| ApiError::not_found("Not Found"))?;
+            Ok(json!({ "data": entry, "meta": {} }))
+        },
+    )
+    .await
+}
+
+/// Only collection types have documents under their plural name.
+fn collection(context: &AppContext, name: &str) -> ApiResult<std::sync::Arc<ContentType>> {
+    content_type(context, name).and_then(|t| {
+        if t.kind == TypeKind::Collection {
+            Ok(t)
+        } else {
+            Err(ApiError::not_found("Not Found"))
+        }
+    })
+}
+
+/// The `data` object of a write body.
+fn data(body: &Value) -> ApiResult<Map<String, Value>> {
+    match body.get("data") {
+        Some(Value::Object(data)) => Ok(data.clone()),
+        Some(_) => Err(ApiError::bad_request("\"data\" must be an object")),
+        None => Err(ApiError::bad_request(
+            "Missing \"data\" payload in the request body",
+        )),
+    }
+}
+
+/// Options of a write from its query: locale, and `status=published` to
+/// publish in the same step.
+fn write_options(query: &Query, principal: &Principal) -> WriteOptions {
+    WriteOptions {
+        locale: query.locale.clone(),
+        actor: principal.actor(),
+        publish: query.status == Some(Status::Published),
+    }
+}
+
+/// The entry a write answers with, read the way the caller would read it.
+async fn written(
+    context: &AppContext,
+    content_type: &ContentType,
+    entry: &Entry,
+    query: &Query,
+    access: &Access,
+) -> ApiResult<Value> {
+    let document_id = entry
+        .get("documentId")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let status =
+        if content_type.draft_and_publish && entry.get("publishedAt").is_none_or(Value::is_null) {
+            Status::Draft
+        } else {
+            Status::Published
+        };
+    let read = ReadOptions {
+        locale: entry
+            .get("locale")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        status,
+        fields: query.fields.clone(),
+        populate: query.populate.clone(),
+        include_private: false,
+        readable: access.readable.clone(),
+    };
+    let found = context
+        .entries(&content_type.uid)?
+        .find_one(document_id, &read)
+        .await?;
+    Ok(json!({ "data": found, "meta": {} }))
+}
+
+async fn create(
+    request: HttpRequest,
+    context: web::Data<AppContext>,
+    principal: Principal,
+    name: web::Path<String>,
+    body: web::Json<Value>,
+) -> ApiResult<HttpResponse> {
+    let content_type = collection(&context, &name)?;
+    let access = authorize(&context, &principal, &content_type, Action::Create)?;
+    let query = parse_query(&context, &request)?;
+    let entry = context
+        .entries(&content_type.uid)?
+        .create(&data(&body)?, &write_options(&query, &principal))
+        .await?;
+    let body = written(&context, &content_type, &entry, &query, &access).await?;
+    Ok(HttpResponse::Created().json(body))
+}
+
+async fn update(
+    request: HttpRequest,
+    context: web::Data<AppContext>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+    body: web::Json<Value>,
+) -> ApiResult<HttpResponse> {
+    let (name, document_id) = path.into_inner();
+    let content_type = collection(&context, &name)?;
+    let access = authorize(&context, &principal, &content_type, Action::Update)?;
+    let query = parse_query(&context, &request)?;
+    let entry = context
+        .entries(&content_type.uid)?
+        .update(
+            &document_id,
+            &data(&body)?,
+            &write_options(&query, &principal),
+        )
+        .await
+        .map_err(not_found_as_404)?;
+    let body = written(&context, &content_type, &entry, &query, &access).await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+async fn upsert_single(
+    request: HttpRequest,
+    context: web::Data<AppContext>,
+    principal: Principal,
+    name: web::Path<String>,
+    body: web::Json<Value>,
+) -> ApiResult<HttpResponse> {
+    let content_type = content_type(&context, &name)?;
+    if content_type.kind != TypeKind::Single {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowedError",
+            "update a document at /api/{pluralName}/{documentId}",
+        ));
+    }
+    let access = authorize(&context, &principal, &content_type, Action::Update)?;
+    let query = parse_query(&context, &request)?;
+    let entry = context
+        .entries(&content_type.uid)?
+        .upsert_single(&data(&body)?, &write_options(&query, &principal))
+        .await?;
+    let body = written(&context, &content_type, &entry, &query, &access).await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+fn locale_scope(query: &Query) -> LocaleScope {
+    match query.locale.as_deref() {
+        None | Some("") => LocaleScope::Default,
+        Some("*") => LocaleScope::All,
+        Some(code) => LocaleScope::One(code.to_owned()),
+    }
+}
+
+async fn delete(
+    request: HttpRequest,
+    context: web::Data<AppContext>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (name, document_id) = path.into_inner();
+    let content_type = collection(&context, &name)?;
+    authorize(&context, &principal, &content_type, Action::Delete)?;
+    let query = delete_query(&context, &request)?;
+    context
+        .entries(&content_type.uid)?
+        .delete(&document_id, locale_scope(&query))
+        .await
+        .map_err(not_found_as_404)?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn delete_single(
+    request: HttpRequest,
+    context: web::Data<AppContext>,
+    principal: Principal,
+    name: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let content_type = content_type(&context, &name)?;
+    if content_type.kind != TypeKind::Single {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowedError",
+            "delete a document at /api/{pluralName}/{documentId}",
+        ));
+    }
+    authorize(&context, &principal, &content_type, Action::Delete)?;
+    let query = delete_query(&context, &request)?;
+    let entries = context.entries(&content_type.uid)?;
+    let document_id = entries
+        .single_document_id()
+        .await?
+        .ok_or_else(|| ApiError::not_found("Not Found"))?;
+    entries
+        .delete(&document_id, locale_scope(&query))
+        .await
+        .map_err(not_found_as_404)?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A delete takes `locale` only (`*` for every locale).
+fn delete_query(context: &AppContext, request: &HttpRequest) -> ApiResult<Query> {
+    let query = parse_query(context, request)?;
+    if query.filters.is_some() || !query.populate.is_empty() || query.fields.is_some() {
+        return Err(ApiError::bad_request("a delete takes only `locale`"));
+    }
+    Ok(query)
+}
+
+/// A missing document is the client's 404, with Strapi's message.
+fn not_found_as_404(error: Error) -> ApiError {
+    match error {
+        Error::EntryNotFound { .. } => ApiError::not_found("Not Found"),
+        other => other.into(),
+    }
+}
+
+/// Content routes match any name under `/api`, so they go last.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/api/{name}")
+            .route(web::get().to(find))
+            .route(web::post().to(create))
+            .route(web::put().to(upsert_single))
+            .route(web::delete().to(delete_single)),
+    )
+    .service(
+        web::resource("/api/{name}/{document_id}")
+            .route(web::get().to(find_one))
+            .route(web::put().to(update))
+            .route(web::delete().to(delete)),
+    );
+}
