@@ -156,6 +156,26 @@ impl AppContext {
         Ok(plan)
     }
 
+    /// Adds a locale.
+    pub async fn create_locale(
+        &self,
+        code: &str,
+        name: &str,
+        is_default: bool,
+    ) -> Result<crate::locales::Locale> {
+        let locale = crate::locales::create(&self.inner.db, code, name, is_default).await?;
+        self.inner.changes.bump();
+        Ok(locale)
+    }
+
+    /// Makes a locale the default, which changes what reads without a
+    /// locale return.
+    pub async fn set_default_locale(&self, code: &str) -> Result<crate::locales::Locale> {
+        let locale = crate::locales::set_default(&self.inner.db, code).await?;
+        self.inner.changes.bump();
+        Ok(locale)
+    }
+
     /// Removes a locale that no entry is written in.
     pub async fn delete_locale(&self, code: &str) -> Result<()> {
         let schema = self.schema();
@@ -172,7 +192,9 @@ impl AppContext {
             .await?;
             rows += count.map_or(0, |n| u64::try_from(n).unwrap_or(0));
         }
-        crate::locales::delete(&self.inner.db, code, rows).await
+        crate::locales::delete(&self.inner.db, code, rows).await?;
+        self.inner.changes.bump();
+        Ok(())
     }
 
     /// Closes the database pool.

@@ -120,7 +120,7 @@ pub async fn set_default(db: &Db, code: &str) -> Result<Locale> {
 
 /// Removes a locale. The default locale cannot be removed; content written in
 /// the locale must be deleted first.
-pub async fn delete(db: &Db, code: &str, rows_in_locale: u64) -> Result<()> {
+pub(crate) async fn delete(db: &Db, code: &str, rows_in_locale: u64) -> Result<()> {
     let conn = db.conn();
     let model = find(conn, code).await?;
     if model.is_default {

@@ -568,3 +568,26 @@ backend_tests! {
         }
     }
 }
+
+/// The official `@strapi/client` from npm, run by Node against Cairn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(cairn_node),
+    ignore = "run `npm ci --prefix tests/strapi-client` to enable"
+)]
+async fn the_official_strapi_client_works_against_cairn() -> cairn_tests::TestResult {
+    let app = TestApp::start(cairn_tests::Backend::Sqlite).await;
+    let c = catalog(&app).await;
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("strapi-client/run.mjs");
+    let output = tokio::process::Command::new("node")
+        .arg(&script)
+        .arg(&c.server.base)
+        .arg(&c.token)
+        .output()
+        .await?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert_eq!(stdout.trim(), "{\"checks\":7}", "{stderr}");
+    Ok(())
+}

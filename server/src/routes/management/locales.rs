@@ -43,7 +43,9 @@ pub async fn create_locale(
     _session: AdminSession,
     body: web::Json<CreateLocaleRequest>,
 ) -> ApiResult<HttpResponse> {
-    let locale = locales::create(context.db(), &body.code, &body.name, body.is_default).await?;
+    let locale = context
+        .create_locale(&body.code, &body.name, body.is_default)
+        .await?;
     Ok(HttpResponse::Created().json(json!({ "data": locale })))
 }
 
@@ -53,7 +55,8 @@ async fn set_default_locale(
     _session: AdminSession,
     code: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let locale = locales::set_default(context.db(), &code).await?;
+    let locale = context.set_default_locale(&code).await?;
+
     Ok(HttpResponse::Ok().json(json!({ "data": locale })))
 }
 
