@@ -9,6 +9,7 @@ use sea_orm::EntityTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use tokio::sync::Mutex;
 
+use crate::auth::api_tokens::{self, ApiToken, TokenCache};
 use crate::auth::permissions::{self, PublicPermissions};
 use crate::config::Config;
 use crate::db::Db;
@@ -16,6 +17,7 @@ use crate::db::entities::setting;
 use crate::entries::Entries;
 use crate::error::{Error, Result};
 use crate::events::{self, Changes};
+use crate::locales::DefaultLocale;
 use crate::schema::codec::now;
 use crate::schema::ddl::{self, ChangeRequest, Plan};
 use crate::schema::{Schema, store, system};
@@ -34,6 +36,8 @@ struct Inner {
     schema_changes: Mutex<()>,
     jwt_secret: Vec<u8>,
     changes: Arc<Changes>,
+    default_locale: Arc<DefaultLocale>,
+    tokens: TokenCache,
     public_permissions: RwLock<Arc<PublicPermissions>>,
 }
 
@@ -57,6 +61,8 @@ impl AppContext {
                 schema_changes: Mutex::new(()),
                 jwt_secret,
                 changes: Arc::new(Changes::default()),
+                default_locale: Arc::new(DefaultLocale::default()),
+                tokens: TokenCache::default(),
                 public_permissions: RwLock::new(Arc::new(public_permissions)),
             }),
         })
@@ -91,6 +97,19 @@ impl AppContext {
     /// this once at start-up.
     pub fn watch_changes(&self) {
         events::watch(&self.inner.db, self.inner.changes.clone());
+    }
+
+    /// The API token a request presents, if it is valid. Checks are
+    /// remembered for a few seconds, so that most requests need no query.
+    pub async fn verify_token(&self, secret: &str) -> Result<Option<ApiToken>> {
+        self.inner.tokens.verify(self.inner.db.conn(), secret).await
+    }
+
+    /// Deletes a token by name and forgets it at once in this process.
+    pub async fn revoke_token(&self, name: &str) -> Result<bool> {
+        let revoked = api_tokens::revoke(self.inner.db.conn(), name).await?;
+        self.inner.tokens.forget();
+        Ok(revoked)
     }
 
     /// What the public role may do.
@@ -130,6 +149,7 @@ impl AppContext {
             content_type,
             self.inner.config.content.max_versions_per_document,
             self.inner.changes.clone(),
+            self.inner.default_locale.clone(),
         ))
     }
 

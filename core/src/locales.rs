@@ -30,7 +30,32 @@ impl From<locale::Model> for Locale {
     }
 }
 
+/// The default locale, remembered until the next change: reads ask for it
+/// on every request. Any change (here or, through notifications, on another
+/// instance) moves the generation and the next read asks the database again.
+#[derive(Debug, Default)]
+pub struct DefaultLocale {
+    cached: std::sync::Mutex<Option<(u64, String)>>,
+}
+
+impl DefaultLocale {
+    pub async fn get(&self, conn: &impl ConnectionTrait, generation: u64) -> Result<String> {
+        if let Ok(cached) = self.cached.lock()
+            && let Some((at, code)) = cached.as_ref()
+            && *at == generation
+        {
+            return Ok(code.clone());
+        }
+        let code = default_code(conn).await?;
+        if let Ok(mut cached) = self.cached.lock() {
+            *cached = Some((generation, code.clone()));
+        }
+        Ok(code)
+    }
+}
+
 /// The default locale's code.
+
 pub async fn default_code(conn: &impl ConnectionTrait) -> Result<String> {
     locale::Entity::find()
         .filter(locale::Column::IsDefault.eq(true))

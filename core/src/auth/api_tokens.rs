@@ -145,6 +145,59 @@ pub async fn create(
     })
 }
 
+/// How long a checked token is trusted without asking the database. A token
+/// revoked by another process stops working within this time.
+pub const TOKEN_CACHE_TTL: Duration = Duration::from_secs(30);
+
+/// Tokens checked recently, by digest of their secret.
+pub struct TokenCache {
+    checked: moka::sync::Cache<String, Option<ApiToken>>,
+}
+
+impl Default for TokenCache {
+    fn default() -> Self {
+        TokenCache {
+            checked: moka::sync::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(TOKEN_CACHE_TTL)
+                .build(),
+        }
+    }
+}
+
+impl TokenCache {
+    /// `verify`, remembered for `TOKEN_CACHE_TTL` (unknown secrets too, so
+    /// that guessing costs no queries). Expiry is checked on every call.
+    pub async fn verify(
+        &self,
+        conn: &impl ConnectionTrait,
+        secret: &str,
+    ) -> Result<Option<ApiToken>> {
+        if !secret.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        let key = digest(secret);
+        let token = match self.checked.get(&key) {
+            Some(token) => token,
+            None => {
+                let token = verify(conn, secret).await?;
+                self.checked.insert(key, token.clone());
+                token
+            }
+        };
+        Ok(token.filter(|t| {
+            t.expires_at
+                .as_deref()
+                .is_none_or(|at| at > format_datetime(now()).as_str())
+        }))
+    }
+
+    /// Forgets every checked token, after a revocation.
+    pub fn forget(&self) {
+        self.checked.invalidate_all();
+    }
+}
+
 /// The token a request presents, if it exists and has not expired.
 pub async fn verify(conn: &impl ConnectionTrait, secret: &str) -> Result<Option<ApiToken>> {
     if !secret.starts_with(TOKEN_PREFIX) {

@@ -141,6 +141,7 @@ pub struct Entries {
     content_type: Arc<ContentType>,
     max_versions: u32,
     changes: Arc<Changes>,
+    default_locale: Arc<locales::DefaultLocale>,
 }
 
 impl Entries {
@@ -150,6 +151,7 @@ impl Entries {
         content_type: Arc<ContentType>,
         max_versions: u32,
         changes: Arc<Changes>,
+        default_locale: Arc<locales::DefaultLocale>,
     ) -> Self {
         Entries {
             db,
@@ -157,7 +159,13 @@ impl Entries {
             content_type,
             max_versions,
             changes,
+            default_locale,
         }
+    }
+
+    /// The default locale, for reads.
+    async fn default_locale(&self, conn: &impl ConnectionTrait) -> Result<String> {
+        self.default_locale.get(conn, self.changes.current()).await
     }
 
     /// Commits a write and signals the change to caches here and elsewhere.
@@ -496,7 +504,7 @@ impl Entries {
     /// The locale related documents are read in from this type's rows.
     async fn related_locale(&self, conn: &impl ConnectionTrait, locale: &str) -> Result<String> {
         if locale.is_empty() {
-            locales::default_code(conn).await
+            self.default_locale(conn).await
         } else {
             Ok(locale.to_owned())
         }
@@ -588,7 +596,7 @@ impl Entries {
             return Ok(String::new());
         }
         match requested {
-            None | Some("") => locales::default_code(conn).await,
+            None | Some("") => self.default_locale(conn).await,
             Some(code) => {
                 if locales::exists(conn, code).await? {
                     Ok(code.to_owned())

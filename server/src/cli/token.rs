@@ -90,7 +90,7 @@ pub async fn run(
             }
         }
         TokenCommand::Revoke { name } => {
-            if !api_tokens::revoke(conn, &name).await? {
+            if !context.revoke_token(&name).await? {
                 return Err(Error::RecordNotFound {
                     kind: "token",
                     key: name,

@@ -70,7 +70,8 @@ impl FromRequest for Principal {
             let context =
                 context.ok_or_else(|| ApiError::unauthorized("no application context"))?;
             if token.starts_with(api_tokens::TOKEN_PREFIX) {
-                return api_tokens::verify(context.db().conn(), &token)
+                return context
+                    .verify_token(&token)
                     .await?
                     .map(Principal::Token)
                     .ok_or_else(|| ApiError::unauthorized("invalid or expired API token"));

@@ -170,6 +170,14 @@ pub fn indexes(content_type: &ContentType) -> Vec<IndexSpec> {
             true,
         ),
         IndexSpec::new("ix", table, "listing", &[PUBLISHED, LOCALE, ID], false),
+        // Lists of newest published entries are the common delivery read.
+        IndexSpec::new(
+            "ix",
+            table,
+            "published_at",
+            &[PUBLISHED, LOCALE, PUBLISHED_AT],
+            false,
+        ),
     ];
     for field in &content_type.fields {
         if field.attribute.unique && field.column_type().is_some() {
