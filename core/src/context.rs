@@ -9,6 +9,8 @@ use sea_orm::EntityTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use tokio::sync::Mutex;
 
+use crate::auth::admin_users::{self, AdminUser};
+use crate::auth::throttle::SignInThrottle;
 use crate::config::Config;
 use crate::db::Db;
 use crate::db::entities::setting;
@@ -31,6 +33,7 @@ struct Inner {
     /// One schema change at a time per process.
     schema_changes: Mutex<()>,
     jwt_secret: Vec<u8>,
+    sign_in_throttle: SignInThrottle,
 }
 
 impl AppContext {
@@ -44,6 +47,8 @@ impl AppContext {
         } else {
             config.auth.jwt_secret.as_bytes().to_vec()
         };
+        let sign_in_throttle =
+            SignInThrottle::new(config.auth.sign_in_max_failures, config.auth.sign_in_window);
         Ok(AppContext {
             inner: Arc::new(Inner {
                 config: Arc::new(config),
@@ -51,6 +56,7 @@ impl AppContext {
                 schema: RwLock::new(Arc::new(schema)),
                 schema_changes: Mutex::new(()),
                 jwt_secret,
+                sign_in_throttle,
             }),
         })
     }
@@ -73,6 +79,25 @@ impl AppContext {
 
     pub fn jwt_secret(&self) -> &[u8] {
         &self.inner.jwt_secret
+    }
+
+    /// Checks an administrator's credentials under the sign-in throttle:
+    /// refused with `TooManyAttempts` after repeated failures for the email
+    /// or from the client address, whatever the password.
+    pub async fn sign_in(&self, email: &str, password: &str, client: &str) -> Result<AdminUser> {
+        let throttle = &self.inner.sign_in_throttle;
+        throttle.check(email, client)?;
+        match admin_users::authenticate(self.inner.db.conn(), email, password).await {
+            Ok(user) => {
+                throttle.clear(email);
+                Ok(user)
+            }
+            Err(Error::InvalidCredentials) => {
+                throttle.record_failure(email, client);
+                Err(Error::InvalidCredentials)
+            }
+            Err(other) => Err(other),
+        }
     }
 
     /// The entries of a content type, found by uid, singular or plural name.
