@@ -22,7 +22,8 @@ pub fn configure(context: AppContext) -> impl Fn(&mut web::ServiceConfig) + Clon
             .app_data(query_config())
             .app_data(path_config())
             .configure(routes::health::configure)
-            .configure(routes::management::configure);
+            .configure(routes::management::configure)
+            .configure(cairn_admin::configure);
     }
 }
 
