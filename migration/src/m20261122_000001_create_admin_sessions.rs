@@ -20,6 +20,9 @@ enum CairnAdminSessions {
     ExpiresAt,
 }
 
+/// A draft's document is JSON kept as text: PostgreSQL's `jsonb` (and a JSON
+/// value bound as a parameter) reorders object keys, and the order of a
+/// draft's attributes is the order of its fields.
 #[derive(DeriveIden)]
 enum CairnAdminDrafts {
     Table,
@@ -76,7 +79,7 @@ impl MigrationTrait for Migration {
                     )
                     .col(big_integer(CairnAdminDrafts::SessionId))
                     .col(string_len(CairnAdminDrafts::Key, 255))
-                    .col(json_binary(CairnAdminDrafts::Document))
+                    .col(text(CairnAdminDrafts::Document))
                     .col(timestamp_with_time_zone(CairnAdminDrafts::UpdatedAt))
                     .foreign_key(
                         ForeignKey::create()

@@ -345,7 +345,7 @@ pub async fn load(
     let Some(model) = find(conn, session_id, key).await? else {
         return Ok(None);
     };
-    serde_json::from_value(model.document)
+    serde_json::from_str(&model.document)
         .map(Some)
         .map_err(|e| Error::internal(format!("admin draft {key} does not parse: {e}")))
 }
@@ -353,7 +353,7 @@ pub async fn load(
 /// Keeps a draft for a session, replacing the previous one of the same key.
 pub async fn save(conn: &impl ConnectionTrait, session_id: i64, draft: &Draft) -> Result<()> {
     let key = draft.key();
-    let document = serde_json::to_value(draft).map_err(Error::internal)?;
+    let document = serde_json::to_string(draft).map_err(Error::internal)?;
     match find(conn, session_id, &key).await? {
         Some(model) => {
             let mut active = model.into_active_model();

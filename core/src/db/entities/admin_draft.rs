@@ -7,7 +7,8 @@ pub struct Model {
     pub id: i64,
     pub session_id: i64,
     pub key: String,
-    pub document: Json,
+    /// The draft as JSON text, so that attribute order survives.
+    pub document: String,
     pub updated_at: DateTimeUtc,
 }
 
