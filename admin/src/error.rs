@@ -23,7 +23,6 @@ pub enum AdminError {
     BadRequest(String),
     NotFound(String),
     Engine(Error),
-    Render(askama::Error),
 }
 
 pub type AdminResult<T> = Result<T, AdminError>;
@@ -31,12 +30,6 @@ pub type AdminResult<T> = Result<T, AdminError>;
 impl From<Error> for AdminError {
     fn from(error: Error) -> Self {
         AdminError::Engine(error)
-    }
-}
-
-impl From<askama::Error> for AdminError {
-    fn from(error: askama::Error) -> Self {
-        AdminError::Render(error)
     }
 }
 
@@ -51,7 +44,6 @@ impl std::fmt::Display for AdminError {
                 f.write_str(message)
             }
             AdminError::Engine(error) => write!(f, "{error}"),
-            AdminError::Render(error) => write!(f, "cannot render the page: {error}"),
         }
     }
 }
@@ -65,7 +57,6 @@ impl AdminError {
             AdminError::Csrf => (StatusCode::FORBIDDEN, "Form expired", message),
             AdminError::BadRequest(_) => (StatusCode::BAD_REQUEST, "Bad request", message),
             AdminError::NotFound(_) => (StatusCode::NOT_FOUND, "Not found", message),
-            AdminError::Render(_) => internal(&message),
             AdminError::Engine(error) => match error {
                 Error::Validation(_)
                 | Error::InvalidSchema(_)

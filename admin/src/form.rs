@@ -56,6 +56,16 @@ impl FormData {
     }
 }
 
+/// An engine message as a sentence of its own: the engine's messages start
+/// in lower case, as parts of longer errors; beside a field they stand alone.
+pub fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Messages by form field name; `""` holds those that belong to no field.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldErrors(pub BTreeMap<String, Vec<String>>);

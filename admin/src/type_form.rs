@@ -78,7 +78,7 @@ impl TypeForm {
                 errors.add(field, message);
             }
         }
-        if errors.0.get("plural_name").is_none() && self.singular_name == self.plural_name {
+        if !errors.0.contains_key("plural_name") && self.singular_name == self.plural_name {
             errors.add(
                 "plural_name",
                 "The plural API id must differ from the singular one.",

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::{respond, see_other};
 use crate::error::AdminResult;
-use crate::form::FieldErrors;
+use crate::form::{FieldErrors, sentence};
 use crate::pages::LoginPage;
 use crate::session::{
     AnonymousPost, CSRF_COOKIE, Posted, SESSION_COOKIE, anonymous_csrf, context, entry_point,
@@ -68,7 +68,7 @@ async fn sign_in(request: HttpRequest, posted: AnonymousPost) -> AdminResult<Htt
         }
         Err(error @ Error::TooManyAttempts { .. }) => {
             return Ok(refused(
-                super::setup::capitalized(&format!("{error}.")),
+                sentence(&format!("{error}.")),
                 StatusCode::TOO_MANY_REQUESTS,
             ));
         }

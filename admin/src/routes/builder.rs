@@ -469,20 +469,31 @@ async fn edit_field(signed_in: SignedIn, path: web::Path<FieldTarget>) -> AdminR
     )
 }
 
+/// Which field a field form saves.
+enum Slot<'a> {
+    /// A new field of this kind.
+    New(&'a str),
+    /// The field of this name, which keeps its kind.
+    Existing(&'a str),
+}
+
 /// Adds or replaces a field in the draft, or shows the form again with its errors.
 async fn save_field(
     request: &HttpRequest,
     posted: Posted,
     target: Target,
-    kind: &str,
-    editing: Option<&str>,
+    slot: Slot<'_>,
 ) -> AdminResult<HttpResponse> {
     let Posted { signed_in, form } = posted;
     let mut draft = load_draft(&signed_in, &target).await?;
-    let previous = editing
-        .map(|name| attribute_of(&draft, name).map(|a| AttributeForm::of(name, a)))
-        .transpose()?;
-    let attribute_form = AttributeForm::posted(kind, &form, previous.as_ref());
+    let (previous, editing) = match slot {
+        Slot::New(kind) => (AttributeForm::new(kind), None),
+        Slot::Existing(name) => (
+            AttributeForm::of(name, attribute_of(&draft, name)?),
+            Some(name),
+        ),
+    };
+    let attribute_form = AttributeForm::posted(&previous.kind, &form, editing.map(|_| &previous));
     let checked = attribute_form.to_attribute(place_of(&draft), |name| {
         Some(name) != editing && draft.attributes().contains_key(name)
     });
@@ -512,7 +523,13 @@ async fn add_field(
     target: web::Path<Target>,
     query: web::Query<KindQuery>,
 ) -> AdminResult<HttpResponse> {
-    save_field(&request, posted, target.into_inner(), &query.kind, None).await
+    save_field(
+        &request,
+        posted,
+        target.into_inner(),
+        Slot::New(&query.kind),
+    )
+    .await
 }
 
 #[post("/builder/{group}/{uid}/fields/{name}")]
@@ -521,11 +538,7 @@ async fn update_field(
     posted: Posted,
     path: web::Path<FieldTarget>,
 ) -> AdminResult<HttpResponse> {
-    let kind = {
-        let draft = load_draft(&posted.signed_in, &path.target()).await?;
-        AttributeForm::of(&path.name, attribute_of(&draft, &path.name)?).kind
-    };
-    save_field(&request, posted, path.target(), &kind, Some(&path.name)).await
+    save_field(&request, posted, path.target(), Slot::Existing(&path.name)).await
 }
 
 #[post("/builder/{group}/{uid}/fields/{name}/move")]

@@ -10,7 +10,7 @@ use cairn_core::auth::sessions;
 
 use super::{respond, see_other};
 use crate::error::{AdminError, AdminResult};
-use crate::form::FieldErrors;
+use crate::form::{FieldErrors, sentence};
 use crate::pages::SetupPage;
 use crate::session::{
     AnonymousPost, CSRF_COOKIE, anonymous_csrf, context, removal, session_cookie,
@@ -56,7 +56,7 @@ async fn create_first_admin(
     let mut errors = FieldErrors::default();
     if let Err(found) = admin_users::check(&new) {
         for error in found.errors {
-            errors.add(&error.path.to_string(), capitalized(&error.message));
+            errors.add(&error.path.to_string(), sentence(&error.message));
         }
     }
     if form.raw("password") != form.raw("password_confirmation") {
@@ -67,7 +67,7 @@ async fn create_first_admin(
             Ok(user) => Some(user),
             Err(Error::Validation(found)) => {
                 for error in found.errors {
-                    errors.add(&error.path.to_string(), capitalized(&error.message));
+                    errors.add(&error.path.to_string(), sentence(&error.message));
                 }
                 None
             }
@@ -101,16 +101,6 @@ async fn create_first_admin(
     response.add_cookie(&session_cookie(&request, token)).ok();
     response.add_cookie(&removal(&request, CSRF_COOKIE)).ok();
     Ok(response)
-}
-
-/// The engine's messages start in lower case, as parts of longer errors;
-/// beside a field they stand alone.
-pub fn capitalized(message: &str) -> String {
-    let mut chars = message.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
