@@ -455,6 +455,7 @@ backend_tests! {
         assert_eq!(names, ["headline", "slug", "size"]);
         let page = app.context.entries("product")?.find_many(&ListOptions::default()).await?;
         assert_eq!(page.entries[0]["headline"], "Oak Shelf", "the rename kept the value");
+
         visitor.server.stop().await;
     }
 
