@@ -10,9 +10,8 @@ use std::time::Duration;
 
 use rand::RngCore;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
 use super::admin_users::{self, AdminUser};
@@ -152,15 +151,11 @@ pub async fn set_flash(
     session_id: i64,
     message: Option<String>,
 ) -> Result<()> {
-    let Some(model) = admin_session::Entity::find_by_id(session_id)
-        .one(conn)
-        .await?
-    else {
-        return Ok(());
-    };
-    let mut active = model.into_active_model();
-    active.flash = Set(message);
-    active.update(conn).await?;
+    admin_session::Entity::update_many()
+        .col_expr(admin_session::Column::Flash, Expr::value(message))
+        .filter(admin_session::Column::Id.eq(session_id))
+        .exec(conn)
+        .await?;
     Ok(())
 }
 
