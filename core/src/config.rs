@@ -157,9 +157,15 @@ pub struct AuthConfig {
     /// Secret that signs admin tokens. Empty: a random secret is generated on
     /// first start and kept in the database, so every instance shares it.
     pub jwt_secret: String,
-    /// Lifetime of an admin session token.
+    /// Lifetime of an admin session token and of an admin UI session.
     #[serde(with = "humantime_serde")]
     pub admin_token_ttl: Duration,
+    /// Failed sign-ins, per email and per client address, after which
+    /// sign-in is refused for a while.
+    pub sign_in_max_failures: usize,
+    /// The sliding window in which failed sign-ins are counted.
+    #[serde(with = "humantime_serde")]
+    pub sign_in_window: Duration,
 }
 
 impl Default for AuthConfig {
@@ -167,6 +173,8 @@ impl Default for AuthConfig {
         Self {
             jwt_secret: String::new(),
             admin_token_ttl: Duration::from_secs(12 * 3600),
+            sign_in_max_failures: 5,
+            sign_in_window: Duration::from_secs(15 * 60),
         }
     }
 }

@@ -9,8 +9,10 @@ use sea_orm::EntityTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use tokio::sync::Mutex;
 
+use crate::auth::admin_users::{self, AdminUser};
 use crate::auth::api_tokens::{self, ApiToken, TokenCache};
 use crate::auth::permissions::{self, PublicPermissions};
+use crate::auth::throttle::SignInThrottle;
 use crate::config::Config;
 use crate::db::Db;
 use crate::db::entities::setting;
@@ -39,6 +41,7 @@ struct Inner {
     default_locale: Arc<DefaultLocale>,
     tokens: TokenCache,
     public_permissions: RwLock<Arc<PublicPermissions>>,
+    sign_in_throttle: SignInThrottle,
 }
 
 impl AppContext {
@@ -53,6 +56,8 @@ impl AppContext {
         } else {
             config.auth.jwt_secret.as_bytes().to_vec()
         };
+        let sign_in_throttle =
+            SignInThrottle::new(config.auth.sign_in_max_failures, config.auth.sign_in_window);
         Ok(AppContext {
             inner: Arc::new(Inner {
                 config: Arc::new(config),
@@ -64,6 +69,7 @@ impl AppContext {
                 default_locale: Arc::new(DefaultLocale::default()),
                 tokens: TokenCache::default(),
                 public_permissions: RwLock::new(Arc::new(public_permissions)),
+                sign_in_throttle,
             }),
         })
     }
@@ -131,6 +137,25 @@ impl AppContext {
         *current = Arc::new(permissions);
         self.inner.changes.bump();
         Ok(())
+    }
+
+    /// Checks an administrator's credentials under the sign-in throttle:
+    /// refused with `TooManyAttempts` after repeated failures for the email
+    /// or from the client address, whatever the password.
+    pub async fn sign_in(&self, email: &str, password: &str, client: &str) -> Result<AdminUser> {
+        let throttle = &self.inner.sign_in_throttle;
+        throttle.check(email, client)?;
+        match admin_users::authenticate(self.inner.db.conn(), email, password).await {
+            Ok(user) => {
+                throttle.clear(email);
+                Ok(user)
+            }
+            Err(Error::InvalidCredentials) => {
+                throttle.record_failure(email, client);
+                Err(Error::InvalidCredentials)
+            }
+            Err(other) => Err(other),
+        }
     }
 
     /// The entries of a content type, found by uid, singular or plural name.

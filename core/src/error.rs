@@ -44,6 +44,12 @@ pub enum Error {
     InvalidState(String),
     #[error("invalid email or password")]
     InvalidCredentials,
+    /// Sign-in refused after repeated failures, until `retry_after` passes.
+    #[error(
+        "too many failed sign-in attempts; try again in {} minute(s)",
+        .retry_after.as_secs().div_ceil(60).max(1)
+    )]
+    TooManyAttempts { retry_after: std::time::Duration },
     #[error("{0}")]
     Unauthorized(String),
     #[error("{0}")]
@@ -84,6 +90,7 @@ impl Error {
             Error::RecordNotFound { .. } => "record_not_found",
             Error::InvalidState(_) => "invalid_state",
             Error::InvalidCredentials => "invalid_credentials",
+            Error::TooManyAttempts { .. } => "too_many_attempts",
             Error::Unauthorized(_) => "unauthorized",
             Error::Forbidden(_) => "forbidden",
             Error::Config(_) => "config",

@@ -55,7 +55,6 @@ impl DefaultLocale {
 }
 
 /// The default locale's code.
-
 pub async fn default_code(conn: &impl ConnectionTrait) -> Result<String> {
     locale::Entity::find()
         .filter(locale::Column::IsDefault.eq(true))

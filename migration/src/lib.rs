@@ -12,6 +12,7 @@ mod m20261121_000002_create_locales;
 mod m20261121_000003_create_versions;
 mod m20261121_000004_create_auth_tables;
 mod m20261121_000005_create_files;
+mod m20261122_000001_create_admin_sessions;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_create_versions::Migration),
             Box::new(m20261121_000004_create_auth_tables::Migration),
             Box::new(m20261121_000005_create_files::Migration),
+            Box::new(m20261122_000001_create_admin_sessions::Migration),
         ]
     }
 

@@ -141,7 +141,9 @@ pub enum RelationKind {
 }
 
 impl RelationKind {
-    fn parse(name: &str) -> Option<Self> {
+    /// Reads a `relation` option; `oneWay` and `manyWay` are Strapi's names
+    /// for one-way relations.
+    pub fn parse(name: &str) -> Option<Self> {
         Some(match name {
             "oneToOne" | "oneWay" => RelationKind::OneToOne,
             "oneToMany" => RelationKind::OneToMany,
@@ -276,33 +278,37 @@ pub fn parse(name: &str, raw: &Value, context: Context) -> Result<Attribute, Vec
     })
 }
 
+/// Attribute types whose values can be declared unique.
+pub const UNIQUE_TYPES: &[&str] = &[
+    "string",
+    "email",
+    "uid",
+    "integer",
+    "biginteger",
+    "float",
+    "decimal",
+    "date",
+    "time",
+    "datetime",
+    "enumeration",
+];
+
+/// Attribute types that cannot have a `default`.
+pub const TYPES_WITHOUT_DEFAULT: &[&str] = &[
+    "media",
+    "relation",
+    "component",
+    "dynamiczone",
+    "password",
+    "uid",
+];
+
 fn supports_unique(kind: &Kind) -> bool {
-    matches!(
-        kind,
-        Kind::String(_)
-            | Kind::Email(_)
-            | Kind::Uid { .. }
-            | Kind::Integer(_)
-            | Kind::BigInteger(_)
-            | Kind::Float(_)
-            | Kind::Decimal(_)
-            | Kind::Date
-            | Kind::Time
-            | Kind::DateTime
-            | Kind::Enumeration(_)
-    )
+    UNIQUE_TYPES.contains(&kind.type_name())
 }
 
 fn supports_default(kind: &Kind) -> bool {
-    !matches!(
-        kind,
-        Kind::Media(_)
-            | Kind::Relation(_)
-            | Kind::Component(_)
-            | Kind::DynamicZone(_)
-            | Kind::Password(_)
-            | Kind::Uid { .. }
-    )
+    !TYPES_WITHOUT_DEFAULT.contains(&kind.type_name())
 }
 
 struct Reader<'a> {

@@ -6,6 +6,7 @@ pub mod build;
 pub mod codec;
 pub mod column;
 pub mod ddl;
+pub mod drafts;
 pub mod load;
 pub mod model;
 pub mod naming;

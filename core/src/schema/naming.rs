@@ -223,6 +223,35 @@ pub fn check_api_id(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The API ids the builder proposes for a display name: kebab-case singular
+/// (transliterated) and a plural by the common English rules (`Category` -> `category`,
+/// `categories`). People may change both before applying.
+pub fn suggest_api_ids(display_name: &str) -> (String, String) {
+    let singular = slug::slugify(display_name);
+    let plural = plural_of(&singular);
+    (singular, plural)
+}
+
+fn plural_of(singular: &str) -> String {
+    if singular.is_empty() {
+        return String::new();
+    }
+    let vowel_before_y = singular
+        .strip_suffix('y')
+        .and_then(|stem| stem.chars().last())
+        .is_some_and(|c| "aeiou".contains(c));
+    if let Some(stem) = singular.strip_suffix('y').filter(|_| !vowel_before_y) {
+        format!("{stem}ies")
+    } else if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|end| singular.ends_with(end))
+    {
+        format!("{singular}es")
+    } else {
+        format!("{singular}s")
+    }
+}
+
 /// Checks a table name (a type's `collectionName` or the default one).
 pub fn check_table_name(name: &str) -> Result<(), String> {
     if !is_identifier(name) || name.chars().any(|c| c.is_ascii_uppercase()) {
@@ -283,6 +312,23 @@ pub fn index_name(prefix: &str, table: &str, suffix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_ids_are_proposed_from_display_names() {
+        let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        assert_eq!(suggest_api_ids("Category"), pair("category", "categories"));
+        assert_eq!(
+            suggest_api_ids("Blog Post"),
+            pair("blog-post", "blog-posts")
+        );
+        assert_eq!(suggest_api_ids("Box"), pair("box", "boxes"));
+        assert_eq!(suggest_api_ids("Day"), pair("day", "days"));
+        assert_eq!(
+            suggest_api_ids("Café menu!"),
+            pair("cafe-menu", "cafe-menus")
+        );
+        assert_eq!(suggest_api_ids(""), pair("", ""));
+    }
 
     #[test]
     fn reserved_and_keyword_names_are_refused() {

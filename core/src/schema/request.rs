@@ -104,7 +104,7 @@ impl SchemaChangeInput {
                         request.field_ids.insert(uid.clone(), input.field_ids);
                     }
                     request.sources.content_types.push(ContentTypeSource {
-                        origin: format!("contentTypes.{index} ({uid})"),
+                        origin: type_origin(index, &uid),
                         uid,
                         def,
                     });
@@ -118,7 +118,7 @@ impl SchemaChangeInput {
         for (index, input) in self.components.into_iter().enumerate() {
             match serde_json::from_value::<ComponentDef>(input.schema) {
                 Ok(def) => request.sources.components.push(ComponentSource {
-                    origin: format!("components.{index} ({})", input.uid),
+                    origin: component_origin(index, &input.uid),
                     uid: input.uid,
                     def,
                 }),
@@ -139,6 +139,17 @@ impl SchemaChangeInput {
         errors.into_result().map_err(Error::InvalidSchema)?;
         Ok(request)
     }
+}
+
+/// Where the content type at `index` of a request is reported: the first
+/// segment of the paths of its validation errors.
+pub fn type_origin(index: usize, uid: &str) -> String {
+    format!("contentTypes.{index} ({uid})")
+}
+
+/// Where the component at `index` of a request is reported.
+pub fn component_origin(index: usize, uid: &str) -> String {
+    format!("components.{index} ({uid})")
 }
 
 /// The uid a rename hint means: a uid, or the singular or plural name of a

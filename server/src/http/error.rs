@@ -91,6 +91,9 @@ impl From<Error> for ApiError {
                 ApiError::new(StatusCode::BAD_REQUEST, "ApplicationError", message)
             }
             Error::InvalidCredentials => ApiError::bad_request(message),
+            Error::TooManyAttempts { .. } => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "RateLimitError", message)
+            }
             Error::Unauthorized(_) => ApiError::unauthorized(message),
             Error::Forbidden(_) => ApiError::new(StatusCode::FORBIDDEN, "ForbiddenError", message),
             Error::Config(_) | Error::Io { .. } | Error::Database(_) | Error::Internal(_) => {

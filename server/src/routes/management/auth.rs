@@ -1,8 +1,9 @@
 //! Admin sign-in: `POST /management/auth/login` returns a session token.
+//! Failures count towards the same sign-in throttle as the admin UI's.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use cairn_core::AppContext;
-use cairn_core::auth::{admin_users, jwt};
+use cairn_core::auth::jwt;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -28,10 +29,17 @@ pub struct LoginRequest {
 )]
 #[post("/auth/login")]
 pub async fn login(
+    request: HttpRequest,
     context: web::Data<AppContext>,
     body: web::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    let user = admin_users::authenticate(context.db().conn(), &body.email, &body.password).await?;
+    // The TCP peer, not a header a client could set.
+    let client = request
+        .peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string());
+    let user = context
+        .sign_in(&body.email, &body.password, &client)
+        .await?;
     let token = jwt::issue(
         context.jwt_secret(),
         user.id,

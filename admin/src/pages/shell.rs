@@ -1,0 +1,41 @@
+//! The areas around the builder: the dashboard, the content manager, the
+//! media library and settings.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use cairn_core::locales::Locale;
+
+use super::{Shell, TypeRow};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dashboard.html")]
+pub struct DashboardPage {
+    pub shell: Shell,
+    pub types: Vec<TypeRow>,
+    pub components: usize,
+    pub locales: usize,
+}
+
+/// Content types and how many entries each holds.
+#[derive(Template, WebTemplate)]
+#[template(path = "content.html")]
+pub struct ContentPage {
+    pub shell: Shell,
+    pub types: Vec<(TypeRow, u64)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "media.html")]
+pub struct MediaPage {
+    pub shell: Shell,
+    /// Fields of content types that hold media.
+    pub media_fields: Vec<(String, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings.html")]
+pub struct SettingsPage {
+    pub shell: Shell,
+    pub locales: Vec<Locale>,
+    pub session_expires: String,
+}

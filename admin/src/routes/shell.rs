@@ -1,0 +1,111 @@
+//! The dashboard and the areas beside the builder: content manager, media
+//! library and settings.
+
+use actix_web::{get, web};
+use cairn_core::entries::{ListOptions, ReadOptions, Status};
+use cairn_core::locales;
+use cairn_core::query::Pagination;
+use cairn_core::schema::Kind;
+use cairn_core::schema::codec::format_datetime;
+use cairn_core::schema::drafts::{self, Group};
+
+use crate::error::AdminResult;
+use crate::pages::{ContentPage, DashboardPage, MediaPage, Section, SettingsPage, Shell, TypeRow};
+use crate::session::SignedIn;
+
+/// Every content type in force, marked when the session has a draft of it.
+pub async fn type_rows(signed_in: &SignedIn) -> AdminResult<Vec<TypeRow>> {
+    let keys = drafts::keys(signed_in.context.db().conn(), signed_in.session.id).await?;
+    Ok(signed_in
+        .context
+        .schema()
+        .content_types()
+        .map(|t| TypeRow {
+            uid: t.uid.clone(),
+            display_name: t.display_name().to_owned(),
+            api_id: if t.kind == cairn_core::schema::TypeKind::Single {
+                t.singular_name().to_owned()
+            } else {
+                t.plural_name().to_owned()
+            },
+            single: t.kind == cairn_core::schema::TypeKind::Single,
+            fields: t.fields.len(),
+            drafted: keys.contains(&drafts::key(Group::ContentType, &t.uid)),
+        })
+        .collect())
+}
+
+async fn show_dashboard(signed_in: SignedIn) -> AdminResult<DashboardPage> {
+    let schema = signed_in.context.schema();
+    Ok(DashboardPage {
+        types: type_rows(&signed_in).await?,
+        components: schema.components().count(),
+        locales: locales::list(signed_in.context.db().conn()).await?.len(),
+        shell: Shell::new(&signed_in, Section::Dashboard, "Dashboard"),
+    })
+}
+
+#[get("/content")]
+async fn show_content(signed_in: SignedIn) -> AdminResult<ContentPage> {
+    let mut types = Vec::new();
+    for row in type_rows(&signed_in).await? {
+        let page = signed_in
+            .context
+            .entries(&row.uid)?
+            .find_many(&ListOptions {
+                // Editors count every document, drafts included.
+                read: ReadOptions {
+                    status: Status::Draft,
+                    include_private: true,
+                    ..ReadOptions::default()
+                },
+                pagination: Pagination::Offset {
+                    start: 0,
+                    limit: 1,
+                    with_count: true,
+                },
+                ..ListOptions::default()
+            })
+            .await?;
+        types.push((row, page.total.unwrap_or(0)));
+    }
+    Ok(ContentPage {
+        types,
+        shell: Shell::new(&signed_in, Section::Content, "Content manager")
+            .crumb("Content manager", None),
+    })
+}
+
+#[get("/media")]
+async fn show_media(signed_in: SignedIn) -> AdminResult<MediaPage> {
+    let schema = signed_in.context.schema();
+    let media_fields = schema
+        .content_types()
+        .flat_map(|t| {
+            t.fields
+                .iter()
+                .filter(|f| matches!(f.attribute.kind, Kind::Media(_)))
+                .map(|f| (t.display_name().to_owned(), f.name().to_owned()))
+        })
+        .collect();
+    Ok(MediaPage {
+        media_fields,
+        shell: Shell::new(&signed_in, Section::Media, "Media library").crumb("Media library", None),
+    })
+}
+
+#[get("/settings")]
+async fn show_settings(signed_in: SignedIn) -> AdminResult<SettingsPage> {
+    Ok(SettingsPage {
+        locales: locales::list(signed_in.context.db().conn()).await?,
+        session_expires: format_datetime(signed_in.session.expires_at),
+        shell: Shell::new(&signed_in, Section::Settings, "Settings").crumb("Settings", None),
+    })
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource(["", "/"]).route(web::get().to(show_dashboard)))
+        .service(show_content)
+        .service(show_media)
+        .service(show_settings);
+}
