@@ -24,9 +24,9 @@ pub async fn load(conn: &impl ConnectionTrait) -> Result<Schema> {
     let mut sources = SchemaSources::default();
     let mut field_ids = BTreeMap::new();
     for row in type_rows {
-        let def: ContentTypeDef = serde_json::from_value(row.schema)
+        let def: ContentTypeDef = serde_json::from_str(&row.schema)
             .map_err(|e| Error::internal(format!("stored schema of {}: {e}", row.uid)))?;
-        let ids: BTreeMap<String, String> = serde_json::from_value(row.field_ids)
+        let ids: BTreeMap<String, String> = serde_json::from_str(&row.field_ids)
             .map_err(|e| Error::internal(format!("stored field ids of {}: {e}", row.uid)))?;
         field_ids.insert(row.uid.clone(), ids);
         sources.content_types.push(ContentTypeSource {
@@ -36,7 +36,7 @@ pub async fn load(conn: &impl ConnectionTrait) -> Result<Schema> {
         });
     }
     for row in component_rows {
-        let def: ComponentDef = serde_json::from_value(row.schema)
+        let def: ComponentDef = serde_json::from_str(&row.schema)
             .map_err(|e| Error::internal(format!("stored schema of {}: {e}", row.uid)))?;
         sources.components.push(ComponentSource {
             origin: format!("stored schema › {}", row.uid),
@@ -59,7 +59,7 @@ pub async fn save(conn: &impl ConnectionTrait, plan: &Plan) -> Result<()> {
                 let component = plan.target.component(uid).ok_or_else(|| {
                     Error::internal(format!("plan names missing component {uid}"))
                 })?;
-                let schema = serde_json::to_value(&component.def).map_err(Error::internal)?;
+                let schema = serde_json::to_string(&component.def).map_err(Error::internal)?;
                 component::Entity::insert(component::ActiveModel {
                     uid: Set(uid.clone()),
                     schema: Set(schema),
@@ -99,9 +99,9 @@ pub async fn save(conn: &impl ConnectionTrait, plan: &Plan) -> Result<()> {
                 content_type::Entity::insert(content_type::ActiveModel {
                     uid: Set(uid.clone()),
                     table_name: Set(content_type.table.clone()),
-                    schema: Set(serde_json::to_value(&content_type.def).map_err(Error::internal)?),
+                    schema: Set(serde_json::to_string(&content_type.def).map_err(Error::internal)?),
                     field_ids: Set(
-                        serde_json::to_value(&content_type.field_ids).map_err(Error::internal)?
+                        serde_json::to_string(&content_type.field_ids).map_err(Error::internal)?
                     ),
                     created_at: Set(timestamp),
                     updated_at: Set(timestamp),

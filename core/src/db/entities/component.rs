@@ -7,7 +7,8 @@ pub struct Model {
     pub id: i64,
     #[sea_orm(unique)]
     pub uid: String,
-    pub schema: Json,
+    /// JSON text: key order is part of the definition.
+    pub schema: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -9,8 +9,10 @@ pub struct Model {
     pub uid: String,
     #[sea_orm(unique)]
     pub table_name: String,
-    pub schema: Json,
-    pub field_ids: Json,
+    /// JSON text: key order is part of the definition.
+    pub schema: String,
+    /// JSON text: key order is part of the definition.
+    pub field_ids: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
