@@ -16,7 +16,7 @@ use crate::auth::throttle::SignInThrottle;
 use crate::config::Config;
 use crate::db::Db;
 use crate::db::entities::setting;
-use crate::entries::Entries;
+use crate::entries::{CountCache, Entries};
 use crate::error::{Error, Result};
 use crate::events::{self, Changes};
 use crate::locales::DefaultLocale;
@@ -39,6 +39,7 @@ struct Inner {
     jwt_secret: Vec<u8>,
     changes: Arc<Changes>,
     default_locale: Arc<DefaultLocale>,
+    counts: Arc<CountCache>,
     tokens: TokenCache,
     public_permissions: RwLock<Arc<PublicPermissions>>,
     sign_in_throttle: SignInThrottle,
@@ -67,6 +68,7 @@ impl AppContext {
                 jwt_secret,
                 changes: Arc::new(Changes::default()),
                 default_locale: Arc::new(DefaultLocale::default()),
+                counts: Arc::new(CountCache::default()),
                 tokens: TokenCache::default(),
                 public_permissions: RwLock::new(Arc::new(public_permissions)),
                 sign_in_throttle,
@@ -175,6 +177,7 @@ impl AppContext {
             self.inner.config.content.max_versions_per_document,
             self.inner.changes.clone(),
             self.inner.default_locale.clone(),
+            self.inner.counts.clone(),
         ))
     }
 

@@ -5,6 +5,7 @@
 //! shared (non-localized) values into the other locales, and the version.
 //! A failure anywhere writes nothing.
 
+mod counts;
 mod draft_publish;
 mod links;
 mod populate;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub use crate::query::{Populate, PopulateField};
+pub use counts::CountCache;
 pub use populate::Entry;
 pub use versions::{Version, VersionSummary};
 
@@ -34,7 +36,7 @@ use crate::db::{Db, scalar_i64};
 use crate::error::{Error, Path, Result, ValidationErrors};
 use crate::events::{self, Changes};
 use crate::locales;
-use crate::query::compile::{Compiler, Readable, Scope, apply_sort};
+use crate::query::compile::{Compiler, Readable, Scope, apply_sort, tie_breaker};
 use crate::query::{Filter, Pagination, Sort, cursor};
 use crate::schema::TypeKind;
 use crate::schema::attribute::Kind;
@@ -142,6 +144,7 @@ pub struct Entries {
     max_versions: u32,
     changes: Arc<Changes>,
     default_locale: Arc<locales::DefaultLocale>,
+    counts: Arc<CountCache>,
 }
 
 impl Entries {
@@ -152,6 +155,7 @@ impl Entries {
         max_versions: u32,
         changes: Arc<Changes>,
         default_locale: Arc<locales::DefaultLocale>,
+        counts: Arc<CountCache>,
     ) -> Self {
         Entries {
             db,
@@ -160,6 +164,7 @@ impl Entries {
             max_versions,
             changes,
             default_locale,
+            counts,
         }
     }
 
@@ -404,8 +409,9 @@ impl Entries {
             .filters
             .as_ref()
             .and_then(|filter| compiler.filter(ct, &ct.table, filter, &Path::from("filters")));
-        let (keys, joins) = compiler.sort(ct, &ct.table, &options.sort, &Path::from("sort"));
+        let (mut keys, joins) = compiler.sort(ct, &ct.table, &options.sort, &Path::from("sort"));
         compiler.into_errors().into_result()?;
+        keys.push(tie_breaker(&ct.table, &keys));
 
         let table = Alias::new(&ct.table);
         let scoped = |select: &mut SelectStatement| {
@@ -423,7 +429,6 @@ impl Entries {
         let mut select = reader.select();
         scoped(&mut select);
         apply_sort(&mut select, &ct.table, &keys, &joins);
-        select.order_by((table.clone(), Alias::new(ID)), Order::Asc);
         let signature = cursor::signature(&options.sort);
         let limit = options.pagination.limit();
         match &options.pagination {
@@ -446,7 +451,8 @@ impl Entries {
                 }
                 let position = cursor::decode(text, &signature, keys.len())
                     .map_err(|message| Error::field(["pagination", "cursor"], message))?;
-                let after = cursor::after(&keys, &position, &ct.table)
+                let nulls_low = self.db.backend() == crate::db::Backend::Sqlite;
+                let after = cursor::after(&keys, &position, nulls_low)
                     .map_err(|message| Error::field(["pagination", "cursor"], message))?;
                 select.and_where(after);
             }
@@ -462,22 +468,32 @@ impl Entries {
                 &signature,
                 &cursor::Cursor {
                     values: last.extra.clone(),
-                    id: last.id,
                 },
             )),
             _ => None,
         };
         let total = if options.pagination.with_count() {
-            let mut count = Query::select();
-            count
-                .expr(Func::count(Expr::col((table.clone(), Alias::new(ID)))))
-                .from(table.clone());
-            scoped(&mut count);
-            Some(
-                scalar_i64(conn, &count)
-                    .await?
-                    .map_or(0, |n| u64::try_from(n).unwrap_or(0)),
-            )
+            let generation = self.changes.current();
+            let filter = options.filters.as_ref();
+            match self
+                .counts
+                .get(&ct.uid, published, &locale, filter, generation)
+            {
+                Some(total) => Some(total),
+                None => {
+                    let mut count = Query::select();
+                    count
+                        .expr(Func::count(Expr::col((table.clone(), Alias::new(ID)))))
+                        .from(table.clone());
+                    scoped(&mut count);
+                    let total = scalar_i64(conn, &count)
+                        .await?
+                        .map_or(0, |n| u64::try_from(n).unwrap_or(0));
+                    self.counts
+                        .insert(&ct.uid, published, &locale, filter, generation, total);
+                    Some(total)
+                }
+            }
         } else {
             None
         };

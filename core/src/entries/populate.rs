@@ -16,7 +16,7 @@ use super::Status;
 use super::rows::{Row, RowReader, is_structured};
 use crate::db::Backend;
 use crate::error::{Error, Path, Result};
-use crate::query::compile::{Compiler, Readable, Scope, apply_sort};
+use crate::query::compile::{Compiler, Readable, Scope, apply_sort, tie_breaker};
 use crate::query::{Populate, PopulateField};
 use crate::schema::attribute::{Attribute, Kind};
 use crate::schema::registry::{Component, ContentType, Field, Schema};
@@ -387,10 +387,11 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         {
             select.and_where(condition);
         }
-        let (keys, joins) = compiler.sort(target, &target.table, &node.sort, &path.child("sort"));
+        let (mut keys, joins) =
+            compiler.sort(target, &target.table, &node.sort, &path.child("sort"));
         compiler.into_errors().into_result()?;
+        keys.push(tie_breaker(&target.table, &keys));
         apply_sort(&mut select, &target.table, &keys, &joins);
-        select.order_by((table, Alias::new(ID)), Order::Asc);
         let rows: Vec<Row> = reader
             .fetch(self.conn, &select)
             .await?

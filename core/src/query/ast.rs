@@ -20,7 +20,7 @@ pub struct Query {
 }
 
 /// A filter tree.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Filter {
     And(Vec<Filter>),
     Or(Vec<Filter>),
@@ -56,7 +56,7 @@ impl Filter {
 }
 
 /// Strapi's filter operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operator {
     Eq,
     Eqi,
@@ -156,7 +156,7 @@ impl Operator {
 
 /// The value a condition compares with, still as text: the schema gives it
 /// a type when the filter is resolved.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Operand {
     One(String),
     Many(Vec<String>),

@@ -16,8 +16,7 @@ use std::cell::Cell;
 use std::collections::BTreeSet;
 
 use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, Func, JoinType, LikeExpr, NullOrdering, Order, Query, SelectStatement,
-    SimpleExpr,
+    Alias, Expr, ExprTrait, Func, JoinType, LikeExpr, Order, Query, SelectStatement, SimpleExpr,
 };
 use serde_json::Value;
 
@@ -856,8 +855,10 @@ impl<'a> Compiler<'a> {
     }
 }
 
-/// Adds sort keys and their joins to a select, with the same null ordering
-/// on both databases (nulls first ascending, last descending).
+/// Adds sort keys and their joins to a select. Nulls sort the way the
+/// database sorts them (lowest on SQLite, highest on PostgreSQL): asking for
+/// another order would keep either database from reading the order off an
+/// index.
 pub fn apply_sort(
     select: &mut SelectStatement,
     main_alias: &str,
@@ -889,12 +890,24 @@ pub fn apply_sort(
         );
     }
     for key in keys {
-        let (order, nulls) = if key.descending {
-            (Order::Desc, NullOrdering::Last)
+        let order = if key.descending {
+            Order::Desc
         } else {
-            (Order::Asc, NullOrdering::First)
+            Order::Asc
         };
-        select.order_by_expr_with_nulls(key.expr.clone(), order, nulls);
+        select.order_by_expr(key.expr.clone(), order);
+    }
+}
+
+/// The last sort key: the row id, in the direction of the key before it, so
+/// that an index on the sorted column (which ends in the row id) serves the
+/// whole order.
+pub fn tie_breaker(table: &str, keys: &[SortKey]) -> SortKey {
+    SortKey {
+        expr: Expr::col((Alias::new(table), Alias::new(ID))),
+        descending: keys.last().is_some_and(|k| k.descending),
+        column: ColumnType::BigInteger,
+        json: false,
     }
 }
 

@@ -5,19 +5,18 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::compile::SortKey;
 use crate::schema::codec;
-use crate::schema::system::ID;
 
-/// The position after which a page starts.
+/// The position after which a page starts: the last row's sort values, its
+/// id (the final key) included.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cursor {
     pub values: Vec<Value>,
-    pub id: i64,
 }
 
 /// A short fingerprint of the sort, so that a cursor from another sort is
@@ -37,7 +36,7 @@ pub fn signature(sort: &[super::ast::Sort]) -> String {
 }
 
 pub fn encode(signature: &str, cursor: &Cursor) -> String {
-    URL_SAFE_NO_PAD.encode(json!([signature, cursor.values, cursor.id]).to_string())
+    URL_SAFE_NO_PAD.encode(json!([signature, cursor.values]).to_string())
 }
 
 /// Reads a cursor given back by a client; `Err` says why it is unusable.
@@ -45,11 +44,9 @@ pub fn decode(text: &str, signature: &str, keys: usize) -> Result<Cursor, String
     let invalid = || "is not a cursor this API issued".to_owned();
     let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| invalid())?;
     let value: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-    let (Some(issued_for), Some(Value::Array(values)), Some(id)) = (
-        value.get(0).and_then(Value::as_str),
-        value.get(1),
-        value.get(2).and_then(Value::as_i64),
-    ) else {
+    let (Some(issued_for), Some(Value::Array(values))) =
+        (value.get(0).and_then(Value::as_str), value.get(1))
+    else {
         return Err(invalid());
     };
     if issued_for != signature || values.len() != keys {
@@ -57,23 +54,24 @@ pub fn decode(text: &str, signature: &str, keys: usize) -> Result<Cursor, String
     }
     Ok(Cursor {
         values: values.clone(),
-        id,
     })
 }
 
-/// Rows after `cursor` in the order of `keys` then `id` ascending, with
-/// nulls first ascending and last descending:
-/// `k1 after v1 OR (k1 = v1 AND (k2 after v2 OR (… OR id > last_id)))`.
-pub fn after(keys: &[SortKey], cursor: &Cursor, table: &str) -> Result<SimpleExpr, String> {
-    let mut condition: SimpleExpr = Expr::col((Alias::new(table), Alias::new(ID))).gt(cursor.id);
+/// Rows after `cursor` in the order of `keys` (the last one the row id):
+/// `k1 beyond v1 OR (k1 = v1 AND (k2 beyond v2 OR (… OR id beyond last)))`.
+/// `nulls_low` says where the database puts nulls: lowest (SQLite) or
+/// highest (PostgreSQL).
+pub fn after(keys: &[SortKey], cursor: &Cursor, nulls_low: bool) -> Result<SimpleExpr, String> {
+    let mut condition: Option<SimpleExpr> = None;
     for (key, value) in keys.iter().zip(&cursor.values).rev() {
         let expr = key.expr.clone();
+        // Whether nulls come before the values in this key's direction.
+        let nulls_first = nulls_low != key.descending;
         let (beyond, equal): (SimpleExpr, SimpleExpr) = if value.is_null() {
-            let beyond = if key.descending {
-                // Nulls come last: nothing but other nulls follows.
-                Expr::val(false)
-            } else {
+            let beyond = if nulls_first {
                 expr.clone().is_not_null()
+            } else {
+                Expr::val(false)
             };
             (beyond, expr.is_null())
         } else {
@@ -86,16 +84,24 @@ pub fn after(keys: &[SortKey], cursor: &Cursor, table: &str) -> Result<SimpleExp
             } else {
                 Expr::val(codec::bind(key.column, value)?)
             };
-            let beyond = if key.descending {
-                expr.clone().lt(bound.clone()).or(expr.clone().is_null())
+            let past = if key.descending {
+                expr.clone().lt(bound.clone())
             } else {
                 expr.clone().gt(bound.clone())
             };
+            let beyond = if nulls_first {
+                past
+            } else {
+                past.or(expr.clone().is_null())
+            };
             (beyond, expr.eq(bound))
         };
-        condition = beyond.or(equal.and(condition));
+        condition = Some(match condition {
+            None => beyond,
+            Some(rest) => beyond.or(equal.and(rest)),
+        });
     }
-    Ok(condition)
+    condition.ok_or_else(|| "has no sort values".to_owned())
 }
 
 #[cfg(test)]
@@ -111,18 +117,17 @@ mod tests {
         }];
         let signature = signature(&sort);
         let cursor = Cursor {
-            values: vec![json!("Hello")],
-            id: 42,
+            values: vec![json!("Hello"), json!(42)],
         };
         let text = encode(&signature, &cursor);
-        assert_eq!(decode(&text, &signature, 1), Ok(cursor));
+        assert_eq!(decode(&text, &signature, 2), Ok(cursor));
         let other = super::signature(&[]);
         assert_eq!(
-            decode(&text, &other, 0),
+            decode(&text, &other, 2),
             Err("belongs to a query with another sort".to_owned())
         );
         assert_eq!(
-            decode("not-a-cursor", &signature, 1),
+            decode("not-a-cursor", &signature, 2),
             Err("is not a cursor this API issued".to_owned())
         );
     }

@@ -11,7 +11,7 @@ use cairn_core::Error;
 use serde_json::{Value, json};
 
 /// An error on its way to the client.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
     pub name: &'static str,

@@ -278,8 +278,13 @@ fn collection(context: &AppContext, name: &str) -> ApiResult<std::sync::Arc<Cont
     })
 }
 
-/// The `data` object of a write body.
-fn data(body: &Value) -> ApiResult<Map<String, Value>> {
+/// The `data` object of a write body. The body is read after the route's
+/// type is known, so a write to an unknown type is a 404 whatever it sends.
+fn data(body: Result<web::Json<Value>, actix_web::Error>) -> ApiResult<Map<String, Value>> {
+    let body = body.map_err(|error| match error.as_error::<ApiError>() {
+        Some(api_error) => api_error.clone(),
+        None => ApiError::bad_request(error.to_string()),
+    })?;
     match body.get("data") {
         Some(Value::Object(data)) => Ok(data.clone()),
         Some(_) => Err(ApiError::bad_request("\"data\" must be an object")),
@@ -340,14 +345,14 @@ async fn create(
     context: web::Data<AppContext>,
     principal: Principal,
     name: web::Path<String>,
-    body: web::Json<Value>,
+    body: Result<web::Json<Value>, actix_web::Error>,
 ) -> ApiResult<HttpResponse> {
     let content_type = collection(&context, &name)?;
     let access = authorize(&context, &principal, &content_type, Action::Create)?;
     let query = parse_query(&context, &request)?;
     let entry = context
         .entries(&content_type.uid)?
-        .create(&data(&body)?, &write_options(&query, &principal))
+        .create(&data(body)?, &write_options(&query, &principal))
         .await?;
     let body = written(&context, &content_type, &entry, &query, &access).await?;
     Ok(HttpResponse::Created().json(body))
@@ -358,7 +363,7 @@ async fn update(
     context: web::Data<AppContext>,
     principal: Principal,
     path: web::Path<(String, String)>,
-    body: web::Json<Value>,
+    body: Result<web::Json<Value>, actix_web::Error>,
 ) -> ApiResult<HttpResponse> {
     let (name, document_id) = path.into_inner();
     let content_type = collection(&context, &name)?;
@@ -368,7 +373,7 @@ async fn update(
         .entries(&content_type.uid)?
         .update(
             &document_id,
-            &data(&body)?,
+            &data(body)?,
             &write_options(&query, &principal),
         )
         .await
@@ -382,7 +387,7 @@ async fn upsert_single(
     context: web::Data<AppContext>,
     principal: Principal,
     name: web::Path<String>,
-    body: web::Json<Value>,
+    body: Result<web::Json<Value>, actix_web::Error>,
 ) -> ApiResult<HttpResponse> {
     let content_type = content_type(&context, &name)?;
     if content_type.kind != TypeKind::Single {
@@ -396,7 +401,7 @@ async fn upsert_single(
     let query = parse_query(&context, &request)?;
     let entry = context
         .entries(&content_type.uid)?
-        .upsert_single(&data(&body)?, &write_options(&query, &principal))
+        .upsert_single(&data(body)?, &write_options(&query, &principal))
         .await?;
     let body = written(&context, &content_type, &entry, &query, &access).await?;
     Ok(HttpResponse::Ok().json(body))

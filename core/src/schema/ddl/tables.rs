@@ -7,6 +7,7 @@ use sea_orm::sea_query::{
 };
 
 use crate::schema::attribute::Kind;
+use crate::schema::column::ColumnType;
 use crate::schema::naming::index_name;
 use crate::schema::registry::{ContentType, Field, Link};
 use crate::schema::system::{
@@ -64,7 +65,12 @@ pub fn create_table(content_type: &ContentType, table: &str) -> TableCreateState
                 .big_integer()
                 .null(),
         );
-    for (field, column_type) in content_type.column_fields() {
+    // Wide values go last: SQLite reads a row's columns in order, so scans
+    // and lookups of the narrow columns skip the long text after them.
+    let (narrow, wide): (Vec<_>, Vec<_>) = content_type
+        .column_fields()
+        .partition(|(_, column_type)| !matches!(column_type, ColumnType::Text | ColumnType::Json));
+    for (field, column_type) in narrow.into_iter().chain(wide) {
         statement.col(column_type.definition(&field.column));
     }
     statement.to_owned()
@@ -175,7 +181,7 @@ pub fn indexes(content_type: &ContentType) -> Vec<IndexSpec> {
             "ix",
             table,
             "published_at",
-            &[PUBLISHED, LOCALE, PUBLISHED_AT],
+            &[PUBLISHED, LOCALE, PUBLISHED_AT, ID],
             false,
         ),
     ];

@@ -1,0 +1,199 @@
+//! Cairn's load benchmark (see docs/benchmarks.md).
+//!
+//! `cairn-bench run` starts the release `cairn` binary on SQLite and then on
+//! PostgreSQL, loads the canonical dataset through the content API, and drives
+//! HTTP load at it with `wrk` from a separate process: the queries Q1 to Q5,
+//! and the ceiling, a minimal actix-web server (`cairn-bench ceiling`) that
+//! answers Q1's exact bytes from memory. It prints a Markdown report.
+
+mod ceiling;
+mod dataset;
+mod report;
+mod server;
+mod wrk;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+type Outcome<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+#[derive(Parser)]
+#[command(name = "cairn-bench", about = "Cairn's load benchmark")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the benchmark and print the report.
+    Run(RunArgs),
+    /// Serve a file's bytes as JSON on every path (the ceiling).
+    Ceiling {
+        #[arg(long)]
+        port: u16,
+        #[arg(long)]
+        body: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(clap::Args, Clone)]
+struct RunArgs {
+    /// Articles in the dataset.
+    #[arg(long, default_value_t = 10_000)]
+    articles: usize,
+    /// Seconds of load per measurement.
+    #[arg(long, default_value_t = 10)]
+    duration: u64,
+    /// Concurrent connections of the load generator.
+    #[arg(long, default_value_t = 32)]
+    connections: u32,
+    #[arg(long, value_delimiter = ',', default_values = ["sqlite", "postgres"])]
+    backends: Vec<Backend>,
+    /// A PostgreSQL server to create the benchmark's database on.
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    postgres: String,
+    /// The cairn binary to measure.
+    #[arg(long, default_value = "target/release/cairn")]
+    cairn: PathBuf,
+    /// A few seconds and a small dataset: proves the benchmark still runs.
+    #[arg(long)]
+    smoke: bool,
+}
+
+fn main() -> Outcome {
+    match Cli::parse().command {
+        Command::Ceiling { port, body } => ceiling::serve(port, body),
+        Command::Run(mut args) => {
+            if args.smoke {
+                args.articles = args.articles.min(200);
+                args.duration = 2;
+            }
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(run(args))
+        }
+    }
+}
+
+async fn run(args: RunArgs) -> Outcome {
+    let started = Instant::now();
+    let mut reports = Vec::new();
+    for backend in &args.backends {
+        eprintln!("== {backend:?}: {} articles", args.articles);
+        reports.push(measure(&args, *backend).await?);
+    }
+    println!("{}", report::markdown(&args, &reports));
+    eprintln!("done in {:.0?}", started.elapsed());
+    Ok(())
+}
+
+/// Everything measured on one backend.
+#[derive(Debug, Default)]
+pub struct BackendReport {
+    pub backend: String,
+    pub start_to_ready: Duration,
+    pub load_time: Duration,
+    pub ceiling: Option<wrk::Result>,
+    pub rows: Vec<(String, wrk::Result)>,
+    pub first_render: Option<Duration>,
+    pub peak_rss_kib: u64,
+    pub database_bytes: u64,
+}
+
+async fn measure(args: &RunArgs, backend: Backend) -> Outcome<BackendReport> {
+    let mut report = BackendReport {
+        backend: format!("{backend:?}"),
+        ..BackendReport::default()
+    };
+    let setup = server::Setup::new(args, backend).await?;
+    let cached = setup.start(true).await?;
+    report.start_to_ready = cached.ready_after;
+    let loaded = Instant::now();
+    let data = dataset::load(&cached, &setup.full_token, args.articles).await?;
+    report.load_time = loaded.elapsed();
+
+    let q1 = "/api/articles?pagination[page]=3&pagination[pageSize]=25&filters[views][$gt]=5000&sort=publishedAt:desc&fields[0]=title&fields[1]=slug&fields[2]=views&fields[3]=publishedAt";
+    let q2 = format!(
+        "/api/articles/{}?populate[0]=category&populate[1]=cover",
+        data.probe_article
+    );
+    let q3 = format!(
+        "/api/articles?filters[title][$containsi]={}",
+        dataset::RARE_WORD
+    );
+    let q1_body = cached.get(q1, &setup.read_token).await?;
+
+    let ceiling = ceiling::Ceiling::start(&q1_body).await?;
+    report.ceiling = Some(wrk::run(&ceiling.url(q1), None, None, args).await?);
+    drop(ceiling);
+
+    let read = Some(setup.read_token.as_str());
+    report.rows.push((
+        "Q1 list, response cache on".into(),
+        wrk::run(&cached.url(q1), read, None, args).await?,
+    ));
+    report.rows.push((
+        "Q2 one article, populated".into(),
+        wrk::run(&cached.url(&q2), read, None, args).await?,
+    ));
+    report.rows.push((
+        "Q3 title contains a word".into(),
+        wrk::run(&cached.url(&q3), read, None, args).await?,
+    ));
+    if let Some(cover) = &data.cover_url {
+        let variant = format!("{cover}?w=800&fm=webp");
+        let first = Instant::now();
+        cached.get(&variant, &setup.read_token).await?;
+        report.first_render = Some(first.elapsed());
+        report.rows.push((
+            "Q4 cover as 800 px WebP (rendered)".into(),
+            wrk::run(&cached.url(&variant), None, None, args).await?,
+        ));
+        report.rows.push((
+            "Q4 original file (static)".into(),
+            wrk::run(&cached.url(cover), None, None, args).await?,
+        ));
+    }
+    let write = Some(setup.full_token.as_str());
+    report.rows.push((
+        "Q5 create article".into(),
+        wrk::run(
+            &cached.url("/api/articles"),
+            write,
+            Some(wrk::CREATE_SCRIPT),
+            args,
+        )
+        .await?,
+    ));
+    report.peak_rss_kib = cached.peak_rss_kib()?;
+    drop(cached);
+
+    let uncached = setup.start(false).await?;
+    report.rows.insert(
+        1,
+        (
+            "Q1 list, response cache off".into(),
+            wrk::run(&uncached.url(q1), read, None, args).await?,
+        ),
+    );
+    report.rows.insert(
+        3,
+        (
+            "Q2 one article, cache off".into(),
+            wrk::run(&uncached.url(&q2), read, None, args).await?,
+        ),
+    );
+    report.peak_rss_kib = report.peak_rss_kib.max(uncached.peak_rss_kib()?);
+    drop(uncached);
+    report.database_bytes = setup.database_bytes().await?;
+    setup.finish().await?;
+    Ok(report)
+}

@@ -1,0 +1,85 @@
+//! The Markdown report: one table per backend, ratios to the ceiling.
+
+use std::fmt::Write;
+use std::time::Duration;
+
+use crate::{BackendReport, RunArgs};
+
+fn ms(duration: Duration) -> String {
+    format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
+}
+
+pub fn markdown(args: &RunArgs, reports: &[BackendReport]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} articles; wrk with 2 threads and {} connections for {} s per row.\n",
+        args.articles, args.connections, args.duration
+    );
+    for report in reports {
+        let ceiling = report
+            .ceiling
+            .as_ref()
+            .map_or(0.0, |c| c.requests_per_second);
+        let _ = writeln!(out, "### {}\n", report.backend);
+        let _ = writeln!(
+            out,
+            "| request | req/s | p50 | p99 | vs ceiling | non-2xx |"
+        );
+        let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: |");
+        if let Some(c) = &report.ceiling {
+            let _ = writeln!(
+                out,
+                "| ceiling: Q1's bytes from memory | {:.0} | {} | {} | 100 % | {} |",
+                c.requests_per_second,
+                ms(c.p50),
+                ms(c.p99),
+                c.failures
+            );
+        }
+        for (name, row) in &report.rows {
+            let ratio = if ceiling > 0.0 {
+                row.requests_per_second / ceiling * 100.0
+            } else {
+                0.0
+            };
+            let _ = writeln!(
+                out,
+                "| {name} | {:.0} | {} | {} | {ratio:.0} % | {} |",
+                row.requests_per_second,
+                ms(row.p50),
+                ms(row.p99),
+                row.failures
+            );
+        }
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "- start to first 200 on /_health: {}",
+            ms(report.start_to_ready)
+        );
+        let _ = writeln!(
+            out,
+            "- peak resident memory of the server: {:.1} MiB",
+            report.peak_rss_kib as f64 / 1024.0
+        );
+        if let Some(first) = report.first_render {
+            let _ = writeln!(
+                out,
+                "- first render of the 800 px WebP from the 12 MP JPEG (over HTTP): {}",
+                ms(first)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "- database size: {:.1} MiB",
+            report.database_bytes as f64 / (1024.0 * 1024.0)
+        );
+        let _ = writeln!(
+            out,
+            "- dataset load through the API: {:.1} s\n",
+            report.load_time.as_secs_f64()
+        );
+    }
+    out
+}
