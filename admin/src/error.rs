@@ -62,7 +62,22 @@ impl AdminError {
                 | Error::InvalidSchema(_)
                 | Error::DestructivePlan { .. }
                 | Error::InvalidState(_)
-                | Error::InvalidCredentials => (StatusCode::BAD_REQUEST, "Not possible", message),
+                | Error::InvalidCredentials
+                | Error::InvalidFile { .. }
+                | Error::ImageTooLarge { .. }
+                | Error::InvalidVariant(_) => (StatusCode::BAD_REQUEST, "Not possible", message),
+                Error::FileTooLarge { .. } => {
+                    (StatusCode::PAYLOAD_TOO_LARGE, "File too large", message)
+                }
+                Error::UnsupportedFileType { .. } => (
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "Unsupported file",
+                    message,
+                ),
+                Error::VariantNotAllowed(_) => (StatusCode::FORBIDDEN, "Not allowed", message),
+                Error::RangeNotSatisfiable { .. } => {
+                    (StatusCode::RANGE_NOT_SATISFIABLE, "Not possible", message)
+                }
                 Error::ContentTypeNotFound { .. }
                 | Error::EntryNotFound { .. }
                 | Error::LocaleNotFound { .. }
@@ -73,9 +88,11 @@ impl AdminError {
                 }
                 Error::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "Not signed in", message),
                 Error::Forbidden(_) => (StatusCode::FORBIDDEN, "Not allowed", message),
-                Error::Config(_) | Error::Io { .. } | Error::Database(_) | Error::Internal(_) => {
-                    internal(&message)
-                }
+                Error::Storage(_)
+                | Error::Config(_)
+                | Error::Io { .. }
+                | Error::Database(_)
+                | Error::Internal(_) => internal(&message),
             },
         }
     }

@@ -1,5 +1,6 @@
-//! The application context: configuration, database, schema and secrets,
-//! created once at start-up and shared by every request and command.
+//! The application context: configuration, database, schema, secrets and
+//! the media store, created once at start-up and shared by every request
+//! and command.
 
 use std::sync::{Arc, RwLock};
 
@@ -19,6 +20,7 @@ use crate::db::entities::setting;
 use crate::entries::{CountCache, Entries};
 use crate::error::{Error, Result};
 use crate::events::{self, Changes};
+use crate::files::Files;
 use crate::locales::DefaultLocale;
 use crate::schema::codec::now;
 use crate::schema::ddl::{self, ChangeRequest, Plan};
@@ -43,6 +45,8 @@ struct Inner {
     tokens: TokenCache,
     public_permissions: RwLock<Arc<PublicPermissions>>,
     sign_in_throttle: SignInThrottle,
+    media_secret: Vec<u8>,
+    files: Files,
 }
 
 impl AppContext {
@@ -59,6 +63,12 @@ impl AppContext {
         };
         let sign_in_throttle =
             SignInThrottle::new(config.auth.sign_in_max_failures, config.auth.sign_in_window);
+        let media_secret = if config.media.signing_secret.is_empty() {
+            stored_secret(&db, "media_signing_secret").await?
+        } else {
+            config.media.signing_secret.as_bytes().to_vec()
+        };
+        let files = Files::open(db.clone(), &config.media, media_secret.clone()).await?;
         Ok(AppContext {
             inner: Arc::new(Inner {
                 config: Arc::new(config),
@@ -72,6 +82,8 @@ impl AppContext {
                 tokens: TokenCache::default(),
                 public_permissions: RwLock::new(Arc::new(public_permissions)),
                 sign_in_throttle,
+                media_secret,
+                files,
             }),
         })
     }
@@ -158,6 +170,16 @@ impl AppContext {
             }
             Err(other) => Err(other),
         }
+    }
+
+    /// The secret that signs variant URLs.
+    pub fn media_secret(&self) -> &[u8] {
+        &self.inner.media_secret
+    }
+
+    /// Uploaded files and their variants.
+    pub fn files(&self) -> &Files {
+        &self.inner.files
     }
 
     /// The entries of a content type, found by uid, singular or plural name.

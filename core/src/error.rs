@@ -6,6 +6,7 @@
 //! violation reaches the client as a validation error with a field path, never
 //! as an internal error.
 
+use cairn_media::MediaError;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -54,6 +55,37 @@ pub enum Error {
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
+    /// An uploaded file is larger than `media.max_upload_bytes`.
+    #[error("{name} is larger than the {limit}-byte upload limit")]
+    FileTooLarge { name: String, limit: u64 },
+    /// An upload whose content is not recognised or not an allowed type.
+    #[error("{name}: {reason}")]
+    UnsupportedFileType { name: String, reason: String },
+    /// An upload that cannot be used: empty, truncated, corrupt, or whose
+    /// content contradicts its extension.
+    #[error("{name}: {reason}")]
+    InvalidFile { name: String, reason: String },
+    /// An image with more pixels than `media.max_pixels` (a decompression
+    /// bomb, or simply too large to handle).
+    #[error("{name}: the image is {width}x{height} pixels, more than the {max} allowed")]
+    ImageTooLarge {
+        name: String,
+        width: u32,
+        height: u32,
+        max: u64,
+    },
+    /// Variant parameters that are malformed or out of range.
+    #[error("{0}")]
+    InvalidVariant(String),
+    /// A variant URL outside the presets and sizes, without a valid signature.
+    #[error("{0}")]
+    VariantNotAllowed(String),
+    /// A byte range that starts past the end of the file.
+    #[error("the requested range is outside the {size}-byte file")]
+    RangeNotSatisfiable { size: u64 },
+    /// The media store failed (the cause is logged, not shown).
+    #[error("storage: {0}")]
+    Storage(String),
     #[error("configuration: {0}")]
     Config(String),
     #[error("{path}: {source}")]
@@ -93,6 +125,14 @@ impl Error {
             Error::TooManyAttempts { .. } => "too_many_attempts",
             Error::Unauthorized(_) => "unauthorized",
             Error::Forbidden(_) => "forbidden",
+            Error::FileTooLarge { .. } => "file_too_large",
+            Error::UnsupportedFileType { .. } => "unsupported_file_type",
+            Error::InvalidFile { .. } => "invalid_file",
+            Error::ImageTooLarge { .. } => "image_too_large",
+            Error::InvalidVariant(_) => "invalid_variant",
+            Error::VariantNotAllowed(_) => "variant_not_allowed",
+            Error::RangeNotSatisfiable { .. } => "range_not_satisfiable",
+            Error::Storage(_) => "storage",
             Error::Config(_) => "config",
             Error::Io { .. } => "io",
             Error::Database(_) => "database",
@@ -114,6 +154,49 @@ impl Error {
 
     pub fn internal(message: impl std::fmt::Display) -> Self {
         Error::Internal(message.to_string())
+    }
+
+    /// A media failure about `name` (a file being uploaded, or the file a
+    /// URL asks for), as the engine reports it.
+    pub fn media(name: &str, error: MediaError) -> Self {
+        let name = name.to_owned();
+        match error {
+            MediaError::TooLarge { limit } => Error::FileTooLarge { name, limit },
+            MediaError::UnknownType => Error::UnsupportedFileType {
+                name,
+                reason: "its content is not of a recognised type".into(),
+            },
+            error @ MediaError::TypeNotAllowed { .. } => Error::UnsupportedFileType {
+                name,
+                reason: error.to_string(),
+            },
+            error @ (MediaError::Empty
+            | MediaError::ExtensionMismatch { .. }
+            | MediaError::Undecodable(_)) => Error::InvalidFile {
+                name,
+                reason: error.to_string(),
+            },
+            MediaError::TooManyPixels { width, height, max } => Error::ImageTooLarge {
+                name,
+                width,
+                height,
+                max,
+            },
+            error @ (MediaError::InvalidParameter { .. } | MediaError::NotTransformable { .. }) => {
+                Error::InvalidVariant(error.to_string())
+            }
+            MediaError::NotAllowed(message) => Error::VariantNotAllowed(message),
+            MediaError::RangeNotSatisfiable { size } => Error::RangeNotSatisfiable { size },
+            // A name that is not a storage key names no stored file.
+            MediaError::InvalidKey { .. } => Error::RecordNotFound {
+                kind: "file",
+                key: name,
+            },
+            error
+            @ (MediaError::Storage(_) | MediaError::Io { .. } | MediaError::Encode { .. }) => {
+                Error::Storage(format!("{name}: {error}"))
+            }
+        }
     }
 }
 

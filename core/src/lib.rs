@@ -12,9 +12,14 @@ pub mod entries;
 pub mod error;
 pub mod events;
 
+pub mod files;
 pub mod locales;
 pub mod query;
 pub mod schema;
+
+/// The media layer the files service is built on, for callers that need
+/// its types (byte ranges, storage keys, variant parameters).
+pub use cairn_media as media;
 
 pub use config::Config;
 pub use context::AppContext;

@@ -14,6 +14,7 @@ mod m20261121_000004_create_auth_tables;
 mod m20261121_000005_create_files;
 mod m20261122_000001_create_admin_sessions;
 mod m20261122_000002_store_schemas_as_text;
+mod m20261122_000003_add_file_checksum;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_create_files::Migration),
             Box::new(m20261122_000001_create_admin_sessions::Migration),
             Box::new(m20261122_000002_store_schemas_as_text::Migration),
+            Box::new(m20261122_000003_add_file_checksum::Migration),
         ]
     }
 

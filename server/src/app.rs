@@ -34,6 +34,8 @@ pub fn configure(
             .configure(routes::health::configure)
             .configure(routes::management::configure)
             .configure(routes::openapi::configure)
+            .configure(routes::upload::configure)
+            .configure(routes::uploads::configure)
             .configure(cairn_admin::configure)
             .configure(routes::content::configure)
             .default_service(web::to(not_found));

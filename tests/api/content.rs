@@ -113,7 +113,11 @@ async fn catalog(app: &TestApp) -> Catalog {
     }
     let steel = create("tag", data!({"label": "steel"}), WriteOptions::default()).await;
     let power = create("tag", data!({"label": "power"}), WriteOptions::default()).await;
-    let photo = app.insert_file("photo.jpg", "image/jpeg").await;
+    let photo = app
+        .upload("photo.jpg", &cairn_tests::images::jpeg(64, 48))
+        .await["id"]
+        .as_i64()
+        .expect("a file id");
     let rows = [
         data!({"name": "Hammer", "description": "A sturdy hammer", "price": 9.99, "stock": 100, "weight": 1.5, "big": "9007199254740993",
                "active": true, "released": "2024-01-10", "opens": "08:00", "launchedAt": "2024-01-10T08:00:00Z", "kind": "tool",

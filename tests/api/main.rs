@@ -10,6 +10,7 @@ mod draft_publish;
 mod entries;
 mod locales;
 mod management;
+mod media;
 mod relations;
 mod schema_apply;
 mod schema_evolution;

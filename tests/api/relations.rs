@@ -4,7 +4,7 @@
 
 use cairn_core::entries::{Entries, Populate, PopulateField, ReadOptions, Status, WriteOptions};
 use cairn_core::locales;
-use cairn_tests::{Map, Value, backend_tests, data};
+use cairn_tests::{Map, Value, backend_tests, data, images};
 
 async fn draft_with(
     entries: &Entries,
@@ -173,9 +173,9 @@ backend_tests! {
 
     async fn media_links_need_existing_files_of_allowed_kinds(app) {
         app.apply_fixture("relations").await;
-        let photo = app.insert_file("photo.jpg", "image/jpeg").await;
-        let second = app.insert_file("second.png", "image/png").await;
-        let manual = app.insert_file("manual.pdf", "application/pdf").await;
+        let photo = app.upload("photo.jpg", &images::jpeg(64, 48)).await["id"].clone();
+        let second = app.upload("second.png", &images::png_with_alpha(300, 200)).await["id"].clone();
+        let manual = app.upload("manual.pdf", &images::pdf()).await["id"].clone();
         let people = app.context.entries("person")?;
         let person = people
             .create(&data!({"name": "Pat", "photos": [second, photo], "card": {"phone": "123", "avatar": manual}}), &WriteOptions::default())
@@ -191,7 +191,11 @@ backend_tests! {
         let names: Vec<&str> = read["photos"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["second.png", "photo.jpg"]);
         assert_eq!(read["photos"][0]["mime"], "image/png");
-        assert_eq!(read["photos"][0]["url"], "/uploads/second.png");
+        let url = read["photos"][0]["url"].as_str().unwrap();
+        assert!(url.starts_with("/uploads/second_") && url.ends_with(".png"), "{url}");
+        assert_eq!((read["photos"][0]["width"].clone(), read["photos"][0]["height"].clone()), (300.into(), 200.into()));
+        assert_eq!(read["photos"][0]["formats"]["thumbnail"]["width"], 234, "a 245x156 box");
+        assert!(read["photos"][0]["formats"].get("small").is_none(), "the image fits the small box already");
         assert_eq!(read["card"]["phone"], "123");
         assert!(read["card"].get("avatar").is_none(), "media inside components show when populated");
         let deep = people

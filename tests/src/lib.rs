@@ -1,17 +1,21 @@
 //! The test harness: a real Cairn (engine, CLI and HTTP server) on a database
 //! of its own, SQLite in a temporary folder or a fresh PostgreSQL database.
 //!
-//! Each test gets its own database, so tests run in parallel without locks.
-//! Scenarios are written once and run on both backends with
-//! [`backend_tests!`].
+//! Each test gets its own database and media store, so tests run in
+//! parallel without locks. Scenarios are written once and run on both
+//! backends with [`backend_tests!`]; media scenarios also run against a real
+//! S3-compatible server with [`media_tests!`].
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod browser;
+pub mod images;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
+use cairn_core::auth::api_tokens::{self, TokenKind};
+use cairn_core::files::{FileInfo, Upload};
 use cairn_core::schema::ddl::{ChangeRequest, Plan};
 use cairn_core::schema::load;
 use cairn_core::{AppContext, Config};
@@ -30,6 +34,16 @@ pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+/// Where a test keeps its media.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    /// A folder inside the test's temporary folder.
+    Local,
+    /// The S3-compatible server named by `CAIRN_TEST_S3_*`, under a key
+    /// prefix of the test's own.
+    S3,
 }
 
 /// A throwaway database, removed when dropped.
@@ -91,10 +105,6 @@ impl Drop for TestDb {
     }
 }
 
-fn chrono_now() -> cairn_core::schema::codec::Timestamp {
-    cairn_core::schema::codec::now()
-}
-
 fn random_suffix() -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::rng();
@@ -122,40 +132,98 @@ fn replace_database(url: &str, name: &str) -> String {
 pub struct TestApp {
     pub context: AppContext,
     pub backend: Backend,
+    pub store: Store,
     pub folder: TempDir,
     pub config_path: PathBuf,
     db: TestDb,
+    /// The `[media]` keys and tables that choose the store.
+    media: (String, String),
+    /// Extra `[media]` settings of the test.
+    media_extra: String,
+    /// Extra TOML sections of the test.
+    extra: String,
 }
 
 impl TestApp {
     pub async fn start(backend: Backend) -> TestApp {
+        Self::start_with(backend, Store::Local).await
+    }
+
+    pub async fn start_with(backend: Backend, store: Store) -> TestApp {
         let folder = tempfile::tempdir().expect("temporary folder");
         let db = TestDb::create(backend, folder.path()).await;
         let config_path = folder.path().join("cairn.toml");
-        std::fs::write(&config_path, Self::config_text(&db.url, ""))
-            .expect("write the test configuration");
+        let media = match store {
+            Store::Local => (
+                format!(
+                    "local_folder = \"{}\"\n",
+                    folder.path().join("uploads").display()
+                ),
+                String::new(),
+            ),
+            Store::S3 => {
+                let var = |name: &str| {
+                    std::env::var(name)
+                        .unwrap_or_else(|_| panic!("{name} must be set for S3 tests"))
+                };
+                (
+                    "storage = \"s3\"\n".to_owned(),
+                    format!(
+                        "[media.s3]\nendpoint = \"{}\"\nbucket = \"{}\"\naccess_key_id = \"{}\"\nsecret_access_key = \"{}\"\nforce_path_style = true\nprefix = \"cairn-t-{}\"\n",
+                        var("CAIRN_TEST_S3_ENDPOINT"),
+                        var("CAIRN_TEST_S3_BUCKET"),
+                        var("CAIRN_TEST_S3_ACCESS_KEY_ID"),
+                        var("CAIRN_TEST_S3_SECRET_ACCESS_KEY"),
+                        random_suffix(),
+                    ),
+                )
+            }
+        };
+        let app_config = Self::config_text(&db.url, &media, "", "");
+        std::fs::write(&config_path, app_config).expect("write the test configuration");
         let context = AppContext::start(Self::config_of(&config_path))
             .await
             .expect("start Cairn");
         TestApp {
             context,
             backend,
+            store,
             folder,
             config_path,
             db,
+            media,
+            media_extra: String::new(),
+            extra: String::new(),
         }
     }
 
-    fn config_text(url: &str, extra: &str) -> String {
+    fn config_text(url: &str, media: &(String, String), media_extra: &str, extra: &str) -> String {
+        // The store's keys, the test's settings (keys, then perhaps preset
+        // tables), then the store's tables.
         format!(
-            "[database]\nurl = \"{url}\"\nmax_connections = 5\n\n[log]\nlevel = \"warn\"\n\n{extra}"
+            "[database]\nurl = \"{url}\"\nmax_connections = 5\n\n[log]\nlevel = \"warn\"\n\n{extra}\n\n[media]\n{}\n{media_extra}\n{}",
+            media.0, media.1
         )
     }
 
-    /// Restarts with extra configuration (TOML sections) on the same database.
+    fn write_config(&self) {
+        let text = Self::config_text(&self.db.url, &self.media, &self.media_extra, &self.extra);
+        std::fs::write(&self.config_path, text).expect("write the configuration");
+    }
+
+    /// Restarts with extra configuration (TOML sections other than
+    /// `[media]`) on the same database.
     pub async fn reconfigure(&mut self, extra: &str) {
-        std::fs::write(&self.config_path, Self::config_text(&self.db.url, extra))
-            .expect("write the configuration");
+        self.extra = extra.to_owned();
+        self.write_config();
+        self.restart().await;
+    }
+
+    /// Restarts with extra `[media]` settings (keys only) on the same
+    /// database and store.
+    pub async fn reconfigure_media(&mut self, settings: &str) {
+        self.media_extra = settings.to_owned();
+        self.write_config();
         self.restart().await;
     }
 
@@ -212,33 +280,44 @@ impl TestApp {
         row.try_get_by_index::<i64>(0).expect("an integer")
     }
 
-    /// Stores a file record the way an upload does, and returns its id.
-    pub async fn insert_file(&self, name: &str, mime: &str) -> i64 {
-        let conn = self.context.db().conn();
-        let now = chrono_now();
-        let statement = sea_orm::Statement::from_sql_and_values(
-            conn.get_database_backend(),
-            "INSERT INTO cairn_files (document_id, name, hash, ext, mime, size, url, provider, folder_path, width, height, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'local', '/', 640, 480, $8, $8) RETURNING id",
-            [
-                random_suffix().into(),
-                name.into(),
-                format!("{}_{}", name.replace('.', "_"), random_suffix()).into(),
-                name.rsplit_once('.')
-                    .map_or(String::new(), |(_, ext)| format!(".{ext}"))
-                    .into(),
-                mime.into(),
-                2048_i64.into(),
-                format!("/uploads/{name}").into(),
-                now.into(),
-            ],
-        );
-        let row = conn
-            .query_one_raw(statement)
+    /// Uploads a file through the files service, as `POST /api/upload`
+    /// does, and returns it as the API shows it.
+    pub async fn upload(&self, name: &str, bytes: &[u8]) -> Map<String, Value> {
+        let files = self.context.files();
+        let mut spool = files.spool().expect("a spool");
+        spool.write(bytes).await.expect("spool the file");
+        let file = spool.finish().await.expect("finish the spool");
+        let mut created = files
+            .upload(vec![Upload {
+                file,
+                file_name: name.to_owned(),
+                info: FileInfo::default(),
+            }])
             .await
-            .expect("insert a file")
-            .expect("its id");
-        row.try_get_by_index::<i64>(0).expect("an id")
+            .unwrap_or_else(|e| panic!("upload {name}: {e}"));
+        created.remove(0)
+    }
+
+    /// Every key in the test's media store.
+    pub async fn stored_keys(&self) -> Vec<String> {
+        self.context
+            .files()
+            .storage()
+            .list(None)
+            .await
+            .expect("list the store")
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// An API token of `kind` (`read-only` or `full-access`), as sent.
+    pub async fn token(&self, kind: &str) -> String {
+        let kind = TokenKind::parse(kind).expect("a token kind");
+        api_tokens::create(self.context.db().conn(), &random_suffix(), "", kind, None)
+            .await
+            .expect("create a token")
+            .secret
     }
 
     /// The path of a fixture under `tests/fixtures`.
@@ -362,6 +441,44 @@ macro_rules! backend_tests {
                 #[cfg_attr(not(cairn_pg), ignore = "set CAIRN_TEST_DATABASE_URL to run on PostgreSQL")]
                 async fn postgres() -> $crate::TestResult {
                     scenario($crate::TestApp::start($crate::Backend::Postgres).await).await
+                }
+            }
+        )*
+    };
+}
+
+/// Runs each media scenario on SQLite and PostgreSQL with the local store,
+/// and on SQLite with an S3-compatible server when `CAIRN_TEST_S3_ENDPOINT`
+/// is set: `scenario::sqlite`, `scenario::postgres`, `scenario::s3`.
+#[macro_export]
+macro_rules! media_tests {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[allow(unused_mut)]
+                async fn scenario(mut $app: $crate::TestApp) -> $crate::TestResult {
+                    $body;
+                    Ok(())
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() -> $crate::TestResult {
+                    scenario($crate::TestApp::start($crate::Backend::Sqlite).await).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[cfg_attr(not(cairn_pg), ignore = "set CAIRN_TEST_DATABASE_URL to run on PostgreSQL")]
+                async fn postgres() -> $crate::TestResult {
+                    scenario($crate::TestApp::start($crate::Backend::Postgres).await).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[cfg_attr(not(cairn_s3), ignore = "set CAIRN_TEST_S3_ENDPOINT to run against an S3 server")]
+                async fn s3() -> $crate::TestResult {
+                    scenario($crate::TestApp::start_with($crate::Backend::Sqlite, $crate::Store::S3).await).await
                 }
             }
         )*

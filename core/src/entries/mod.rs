@@ -1067,7 +1067,7 @@ impl Entries {
 }
 
 /// A new document id: 24 lower-case letters and digits, as Strapi's.
-fn new_document_id() -> String {
+pub(crate) fn new_document_id() -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::rng();
     (0..DOCUMENT_ID_LENGTH)

@@ -8,21 +8,22 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Map, Value};
 
 use super::Status;
 use super::rows::{Row, RowReader, is_structured};
 use crate::db::Backend;
+use crate::db::entities::file;
 use crate::error::{Error, Path, Result};
+use crate::files::file_object;
 use crate::query::compile::{Compiler, Readable, Scope, apply_sort, tie_breaker};
 use crate::query::{Populate, PopulateField};
 use crate::schema::attribute::{Attribute, Kind};
 use crate::schema::registry::{Component, ContentType, Field, Schema};
 use crate::schema::system::{
-    DOCUMENT_ID, FILE_ID, FILES_TABLE, ID, LOCALE, POSITION, PUBLISHED, SOURCE_ID,
-    TARGET_DOCUMENT_ID,
+    DOCUMENT_ID, FILE_ID, ID, LOCALE, POSITION, PUBLISHED, SOURCE_ID, TARGET_DOCUMENT_ID,
 };
 
 /// An entry as the API returns it: `id`, `documentId`, the fields, the
@@ -424,55 +425,44 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         link_table: &str,
         rows: &[Row],
     ) -> Result<HashMap<i64, Vec<Value>>> {
-        let (f, l) = (Alias::new("f"), Alias::new("l"));
-        let mut select = Query::select();
-        select.column((l.clone(), Alias::new(SOURCE_ID)));
-        for column in FILE_COLUMNS {
-            select.column((f.clone(), Alias::new(column)));
-        }
-        select
-            .from_as(Alias::new(link_table), l.clone())
-            .join_as(
-                JoinType::InnerJoin,
-                Alias::new(FILES_TABLE),
-                f.clone(),
-                Expr::col((f, Alias::new(ID))).equals((l.clone(), Alias::new(FILE_ID))),
-            )
-            .and_where(
-                Expr::col((l.clone(), Alias::new(SOURCE_ID))).is_in(rows.iter().map(|r| r.id)),
-            )
-            .order_by((l.clone(), Alias::new(SOURCE_ID)), Order::Asc)
-            .order_by((l, Alias::new(POSITION)), Order::Asc);
-        let mut files: HashMap<i64, Vec<Value>> = HashMap::new();
+        let select = Query::select()
+            .columns([Alias::new(SOURCE_ID), Alias::new(FILE_ID)])
+            .from(Alias::new(link_table))
+            .and_where(Expr::col(Alias::new(SOURCE_ID)).is_in(rows.iter().map(|r| r.id)))
+            .order_by(Alias::new(SOURCE_ID), Order::Asc)
+            .order_by(Alias::new(POSITION), Order::Asc)
+            .to_owned();
+        let mut links: Vec<(i64, i64)> = Vec::new();
         for row in self.conn.query_all(&select).await? {
-            let source = row.try_get_by_index::<i64>(0)?;
-            files
-                .entry(source)
-                .or_default()
-                .push(Value::Object(file_object(&row, 1)?));
+            links.push((
+                row.try_get_by_index::<i64>(0)?,
+                row.try_get_by_index::<i64>(1)?,
+            ));
         }
-        Ok(files)
+        let files = self
+            .files_by_id(&links.iter().map(|(_, file)| *file).collect())
+            .await?;
+        let mut by_source: HashMap<i64, Vec<Value>> = HashMap::new();
+        for (source, file) in links {
+            if let Some(file) = files.get(&file) {
+                by_source.entry(source).or_default().push(file.clone());
+            }
+        }
+        Ok(by_source)
     }
 
+    /// Media objects by file id.
     async fn files_by_id(&self, ids: &BTreeSet<i64>) -> Result<HashMap<i64, Value>> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let mut select = Query::select();
-        for column in FILE_COLUMNS {
-            select.column(Alias::new(column));
-        }
-        select
-            .from(Alias::new(FILES_TABLE))
-            .and_where(Expr::col(Alias::new(ID)).is_in(ids.iter().copied()));
-        let mut files = HashMap::new();
-        for row in self.conn.query_all(&select).await? {
-            let file = file_object(&row, 0)?;
-            if let Some(id) = file.get("id").and_then(Value::as_i64) {
-                files.insert(id, Value::Object(file));
-            }
-        }
-        Ok(files)
+        Ok(file::Entity::find()
+            .filter(file::Column::Id.is_in(ids.iter().copied()))
+            .all(self.conn)
+            .await?
+            .iter()
+            .map(|file| (file.id, Value::Object(file_object(file))))
+            .collect())
     }
 
     /// Component and dynamic-zone values of each row, shaped for output:
@@ -743,81 +733,4 @@ fn many_or_one(items: Vec<Value>, multiple: bool) -> Value {
     } else {
         items.into_iter().next().unwrap_or(Value::Null)
     }
-}
-
-const FILE_COLUMNS: [&str; 18] = [
-    "id",
-    "document_id",
-    "name",
-    "alternative_text",
-    "caption",
-    "width",
-    "height",
-    "formats",
-    "hash",
-    "ext",
-    "mime",
-    "size",
-    "url",
-    "preview_url",
-    "provider",
-    "blurhash",
-    "created_at",
-    "updated_at",
-];
-
-/// A file in Strapi's media shape, from `FILE_COLUMNS` starting at `offset`.
-fn file_object(row: &sea_orm::QueryResult, offset: usize) -> Result<Map<String, Value>> {
-    let text = |i: usize| -> Result<Value> {
-        Ok(row
-            .try_get_by_index::<Option<String>>(offset + i)?
-            .map(Value::String)
-            .unwrap_or(Value::Null))
-    };
-    let int32 = |i: usize| -> Result<Value> {
-        Ok(row
-            .try_get_by_index::<Option<i32>>(offset + i)?
-            .map(Value::from)
-            .unwrap_or(Value::Null))
-    };
-    let time = |i: usize| -> Result<Value> {
-        Ok(row
-            .try_get_by_index::<Option<chrono::DateTime<chrono::Utc>>>(offset + i)?
-            .map(|t| Value::String(crate::schema::codec::format_datetime(t)))
-            .unwrap_or(Value::Null))
-    };
-    let size_bytes = row.try_get_by_index::<i64>(offset + 11)?;
-    let mut file = Map::new();
-    file.insert(
-        "id".into(),
-        Value::from(row.try_get_by_index::<i64>(offset)?),
-    );
-    file.insert("documentId".into(), text(1)?);
-    file.insert("name".into(), text(2)?);
-    file.insert("alternativeText".into(), text(3)?);
-    file.insert("caption".into(), text(4)?);
-    file.insert("width".into(), int32(5)?);
-    file.insert("height".into(), int32(6)?);
-    file.insert(
-        "formats".into(),
-        row.try_get_by_index::<Option<Value>>(offset + 7)?
-            .unwrap_or(Value::Null),
-    );
-    file.insert("hash".into(), text(8)?);
-    file.insert("ext".into(), text(9)?);
-    file.insert("mime".into(), text(10)?);
-    // Strapi reports sizes in kilobytes with two decimals.
-    file.insert(
-        "size".into(),
-        serde_json::Number::from_f64((size_bytes as f64 / 10.24).round() / 100.0)
-            .map(Value::Number)
-            .unwrap_or(Value::Null),
-    );
-    file.insert("url".into(), text(12)?);
-    file.insert("previewUrl".into(), text(13)?);
-    file.insert("provider".into(), text(14)?);
-    file.insert("blurhash".into(), text(15)?);
-    file.insert("createdAt".into(), time(16)?);
-    file.insert("updatedAt".into(), time(17)?);
-    Ok(file)
 }

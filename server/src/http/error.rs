@@ -6,6 +6,7 @@
 //! the log with the request id, never into the response.
 
 use actix_web::http::StatusCode;
+use actix_web::http::header;
 use actix_web::{HttpResponse, ResponseError};
 use cairn_core::Error;
 use serde_json::{Value, json};
@@ -96,7 +97,31 @@ impl From<Error> for ApiError {
             }
             Error::Unauthorized(_) => ApiError::unauthorized(message),
             Error::Forbidden(_) => ApiError::new(StatusCode::FORBIDDEN, "ForbiddenError", message),
-            Error::Config(_) | Error::Io { .. } | Error::Database(_) | Error::Internal(_) => {
+            Error::FileTooLarge { .. } => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PayloadTooLargeError",
+                message,
+            ),
+            Error::UnsupportedFileType { .. } => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UnsupportedMediaTypeError",
+                message,
+            ),
+            Error::InvalidFile { .. } | Error::ImageTooLarge { .. } | Error::InvalidVariant(_) => {
+                ApiError::bad_request(message)
+            }
+            Error::VariantNotAllowed(_) => ApiError::forbidden(message),
+            Error::RangeNotSatisfiable { size } => ApiError::new(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                "RangeNotSatisfiableError",
+                message,
+            )
+            .with_details(json!({ "size": size })),
+            Error::Storage(_)
+            | Error::Config(_)
+            | Error::Io { .. }
+            | Error::Database(_)
+            | Error::Internal(_) => {
                 tracing::error!(code = error.code(), error = %message, "request failed");
                 ApiError::internal()
             }
@@ -110,7 +135,14 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(json!({
+        let mut response = HttpResponse::build(self.status);
+        // A 416 says how large the file is, so that the client can ask again.
+        if self.status == StatusCode::RANGE_NOT_SATISFIABLE
+            && let Some(size) = self.details["size"].as_u64()
+        {
+            response.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
+        }
+        response.json(json!({
             "data": null,
             "error": {
                 "status": self.status.as_u16(),

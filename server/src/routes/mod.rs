@@ -4,3 +4,5 @@ pub mod content;
 pub mod health;
 pub mod management;
 pub mod openapi;
+pub mod upload;
+pub mod uploads;

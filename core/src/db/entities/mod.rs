@@ -9,6 +9,7 @@ pub mod admin_user;
 pub mod api_token;
 pub mod component;
 pub mod content_type;
+pub mod file;
 pub mod locale;
 pub mod setting;
 pub mod version;
