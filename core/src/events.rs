@@ -48,7 +48,8 @@ pub(crate) async fn notify(conn: &impl ConnectionTrait, backend: Backend) -> Res
 /// Moves `changes` whenever another instance (or this one) notifies; only
 /// on PostgreSQL, where several instances can share a database. The task
 /// reconnects after a lost connection and counts that as a change, since
-/// notifications may have been missed meanwhile.
+/// notifications may have been missed meanwhile. It ends with the pool, or
+/// when the database itself is gone.
 pub(crate) fn watch(db: &Db, changes: Arc<Changes>) {
     if db.backend() != Backend::Postgres {
         return;
@@ -66,7 +67,15 @@ pub(crate) fn watch(db: &Db, changes: Arc<Changes>) {
             };
             let result: std::result::Result<(), sea_orm::sqlx::Error> = listen.await;
             if let Err(error) = result {
+                let database_gone = error
+                    .as_database_error()
+                    .and_then(|e| e.code())
+                    .is_some_and(|code| code == "3D000");
+                if pool.is_closed() || database_gone {
+                    return;
+                }
                 tracing::warn!(%error, "lost the change notifications; reconnecting");
+
                 changes.bump();
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
