@@ -217,6 +217,10 @@ pub struct MediaConfig {
     pub max_dimension: u32,
     /// JPEG, WebP and AVIF quality when a URL or preset does not say.
     pub quality: u8,
+    /// Memory for rendered variants answered without reading the store;
+    /// 0 turns it off.
+    pub variant_cache_bytes: u64,
+
     /// Widths and heights that unsigned variant URLs may ask for; empty
     /// allows any up to `max_dimension`.
     pub sizes: Vec<u32>,
@@ -280,6 +284,7 @@ impl Default for MediaConfig {
             max_decode_bytes: 512 * 1024 * 1024,
             max_dimension: 4096,
             quality: 80,
+            variant_cache_bytes: 32 * 1024 * 1024,
             sizes: vec![
                 64, 96, 128, 160, 200, 245, 256, 320, 375, 400, 480, 500, 600, 640, 750, 768, 800,
                 960, 1000, 1024, 1080, 1200, 1280, 1440, 1600, 1920, 2048,

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use cairn_media::MediaError;
 use cairn_media::image::{FocalPoint, Format, encode, orient, resize};
 use cairn_media::storage::{self, Body, ByteRange, Key, Object};
 use cairn_media::transform::{Request, Variant};
@@ -82,24 +83,19 @@ impl Files {
             vary_accept: variant.negotiated,
             cache: Some(cache),
         };
-        let storage = &self.inner.storage;
-        let read = |e| Error::media(request.name, e);
-        if let Some(object) = storage
-            .get(&variant_key, request.range)
-            .await
-            .map_err(read)?
-        {
+        if let Some(object) = self.stored_variant(&variant_key, request.range).await? {
             return Ok(delivery(object, CacheStatus::Hit));
         }
         let lock = self.render_lock(&variant_key);
         let guard = lock.lock().await;
         // Another request may have rendered it while this one waited.
-        let found = storage.get(&variant_key, request.range).await.map_err(read);
+        let found = self.stored_variant(&variant_key, request.range).await;
         let result = match found {
             Ok(Some(object)) => Ok(delivery(object, CacheStatus::Hit)),
             Ok(None) => self
                 .render(&key, hash, &variant, &variant_key, request.name)
                 .await
+                .inspect(|bytes| self.keep_variant(&variant_key, bytes))
                 .and_then(|bytes| in_memory(bytes, request.range))
                 .map(|object| delivery(object, CacheStatus::Miss)),
             Err(error) => Err(error),
@@ -198,6 +194,36 @@ impl Files {
             .filter(|row| format!("{}{}", row.hash, row.ext) == key.as_str()))
     }
 
+    /// A rendered variant: from memory, or from the store (and then kept
+    /// in memory when it is small enough).
+    async fn stored_variant(&self, key: &Key, range: Option<ByteRange>) -> Result<Option<Object>> {
+        let storage = self.inner.storage.as_ref();
+        let read = |e| Error::media(key.as_str(), e);
+        let Some(variants) = &self.inner.variants else {
+            return storage.get(key, range).await.map_err(read);
+        };
+        if let Some(bytes) = variants.get(key.as_str()) {
+            return in_memory(bytes, range).map(Some);
+        }
+        match storage::read_all(storage, key, MAX_KEPT_VARIANT).await {
+            Ok(Some(bytes)) => {
+                self.keep_variant(key, &bytes);
+                in_memory(bytes, range).map(Some)
+            }
+            Ok(None) => Ok(None),
+            Err(MediaError::TooLarge { .. }) => storage.get(key, range).await.map_err(read),
+            Err(error) => Err(read(error)),
+        }
+    }
+
+    fn keep_variant(&self, key: &Key, bytes: &Bytes) {
+        if let Some(variants) = &self.inner.variants
+            && bytes.len() as u64 <= MAX_KEPT_VARIANT
+        {
+            variants.insert(key.to_string(), bytes.clone());
+        }
+    }
+
     fn render_lock(&self, key: &Key) -> Arc<tokio::sync::Mutex<()>> {
         let mut renders = match self.inner.renders.lock() {
             Ok(renders) => renders,
@@ -218,6 +244,9 @@ impl Files {
         }
     }
 }
+
+/// The largest variant kept in memory.
+const MAX_KEPT_VARIANT: u64 = 1024 * 1024;
 
 /// A rendered variant served from memory, cut to `range`.
 fn in_memory(bytes: Bytes, range: Option<ByteRange>) -> Result<Object> {

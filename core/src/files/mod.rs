@@ -12,7 +12,9 @@ mod upload;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use bytes::Bytes;
 use cairn_media::image::{FocalPoint, Limits};
 use cairn_media::spool::Spool;
 use cairn_media::storage::{Key, LocalStorage, S3Settings, S3Storage, Storage};
@@ -51,6 +53,10 @@ struct Inner {
     limits: Limits,
     /// Renders under way, by variant key.
     renders: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Rendered variants in memory, by variant key. Variants never change
+    /// under their key; the time limit bounds how long one deleted on
+    /// another instance is still served here.
+    variants: Option<moka::sync::Cache<String, Bytes>>,
     /// Decoding and encoding run on blocking threads, one per core at most:
     /// a burst of uploads or first requests queues instead of exhausting
     /// memory.
@@ -117,6 +123,16 @@ impl Files {
                 },
                 config: config.clone(),
                 renders: Mutex::new(HashMap::new()),
+                variants: (config.variant_cache_bytes > 0).then(|| {
+                    moka::sync::Cache::builder()
+                        .max_capacity(config.variant_cache_bytes)
+                        .weigher(|key: &String, bytes: &Bytes| {
+                            u32::try_from(key.len() + bytes.len()).unwrap_or(u32::MAX)
+                        })
+                        .time_to_live(Duration::from_secs(60))
+                        .support_invalidation_closures()
+                        .build()
+                }),
                 cpu: Semaphore::new(cores),
             }),
         })
@@ -211,6 +227,12 @@ impl Files {
 
     async fn remove_variants(&self, hash: &str) -> Result<()> {
         let folder = Key::new(hash).map_err(|e| Error::media(hash, e))?;
+        if let Some(variants) = &self.inner.variants {
+            let prefix = format!("{hash}/");
+            variants
+                .invalidate_entries_if(move |key, _| key.starts_with(&prefix))
+                .map_err(|e| Error::internal(format!("forgetting variants: {e}")))?;
+        }
         self.inner
             .storage
             .delete_prefix(&folder)
