@@ -282,6 +282,16 @@ impl ValidationErrors {
         self.errors.is_empty()
     }
 
+    /// The same errors with `segment` put before every path: the errors of
+    /// one item, as seen from the list that holds it.
+    pub fn under(mut self, segment: impl ToString) -> Self {
+        let segment = segment.to_string();
+        for error in &mut self.errors {
+            error.path.0.insert(0, segment.clone());
+        }
+        self
+    }
+
     /// `Ok(())` when nothing failed, the collected errors otherwise.
     pub fn into_result(self) -> Result<(), ValidationErrors> {
         if self.errors.is_empty() {

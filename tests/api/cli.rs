@@ -1,6 +1,7 @@
 //! The `cairn` command line, run in-process against the test database.
 
 use cairn_core::auth::api_tokens;
+use cairn_core::entries::{ListOptions, ReadOptions, Status};
 use cairn_tests::{TestApp, backend_tests};
 
 fn fixture(name: &str) -> String {
@@ -130,4 +131,54 @@ backend_tests! {
 
 fn chrono_days(days: i64) -> chrono::Duration {
     chrono::Duration::days(days)
+}
+
+backend_tests! {
+    async fn content_import_loads_ndjson_in_batches_and_stops_at_a_bad_line(app) {
+        app.apply_fixture("blog/src").await;
+        let folder = tempfile::tempdir()?;
+        let good = folder.path().join("articles.ndjson");
+        let lines: Vec<String> = (0..5)
+            .map(|i| serde_json::json!({ "title": format!("Imported {i}"), "views": i }).to_string())
+            .collect();
+        std::fs::write(&good, format!("{}\n\n{}\n", lines[..2].join("\n"), lines[2..].join("\n")))?;
+        let output = app
+            .cli(&["content", "import", "articles", good.to_str().unwrap(), "--publish", "--batch", "2"])
+            .await?;
+        assert_eq!(output, "Imported 5 documents into Article.\n");
+
+        let articles = app.context.entries("api::article.article")?;
+        let page = articles.find_many(&ListOptions::default()).await?;
+        let mut titles: Vec<String> = page.entries.iter().map(|e| e["title"].as_str().unwrap().to_owned()).collect();
+        titles.sort();
+        assert_eq!(titles, ["Imported 0", "Imported 1", "Imported 2", "Imported 3", "Imported 4"]);
+        assert!(page.entries.iter().all(|e| e["slug"].as_str().unwrap().starts_with("imported-")), "uids generated");
+
+        // Line 4 lacks the title a published document needs: the batch of lines 3 and 4 is not
+        // written, the one before it is, and nothing after it is read.
+        let bad = folder.path().join("bad.ndjson");
+        std::fs::write(
+            &bad,
+            "{\"title\":\"First\"}\n{\"title\":\"Second\"}\n{\"title\":\"Third\"}\n{\"views\":3}\n{\"title\":\"Fifth\"}\n",
+        )?;
+        let error = app
+            .cli(&["content", "import", "api::article.article", bad.to_str().unwrap(), "--batch", "2", "--publish"])
+            .await
+            .unwrap_err();
+        assert!(error.starts_with("Imported 2 documents into Article before the error below"), "{error}");
+        assert!(error.contains("line 4.title"), "the file's line and the field: {error}");
+        let drafts = ListOptions {
+            read: ReadOptions { status: Status::Draft, ..ReadOptions::default() },
+            ..ListOptions::default()
+        };
+        assert_eq!(articles.find_many(&drafts).await?.entries.len(), 7);
+
+        let malformed = folder.path().join("malformed.ndjson");
+        std::fs::write(&malformed, "{\"title\":\"Fine\"}\n[1, 2]\n")?;
+        let error = app.cli(&["content", "import", "articles", malformed.to_str().unwrap()]).await.unwrap_err();
+        assert!(error.contains("line 2: expected a JSON object"), "{error}");
+        let missing = app.cli(&["content", "import", "nothing", good.to_str().unwrap()]).await.unwrap_err();
+        assert!(missing.contains("no content type `nothing`"), "{missing}");
+        assert_eq!(articles.find_many(&drafts).await?.entries.len(), 7, "no partial writes");
+    }
 }

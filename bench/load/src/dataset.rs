@@ -1,14 +1,13 @@
 //! The canonical dataset: categories, one 12-megapixel cover image, and N
-//! articles generated deterministically (a seeded ChaCha8 stream), loaded
-//! through the content and upload APIs.
+//! articles generated deterministically (a seeded ChaCha8 stream). The
+//! categories and the cover go through the content and upload APIs, the
+//! articles through `cairn content import`.
 
-use std::io::Cursor;
-use std::sync::Arc;
+use std::io::{Cursor, Write};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
-use tokio::sync::Semaphore;
 
 use crate::Outcome;
 use crate::server::Running;
@@ -49,12 +48,6 @@ const WORDS: [&str; 64] = [
     "yonder", "zephyr", "atlas", "beacon", "cobalt", "delta", "ember", "fable", "gravel", "haven",
 ];
 
-/// What later measurements need from the loaded data.
-pub struct Loaded {
-    pub probe_article: String,
-    pub cover_url: Option<String>,
-}
-
 /// Article `index` of the dataset; the same for every run.
 pub fn article(rng: &mut ChaCha8Rng, index: usize, category: &str, cover: Option<i64>) -> Value {
     let mut title: Vec<&str> = (0..6)
@@ -84,7 +77,7 @@ pub fn article(rng: &mut ChaCha8Rng, index: usize, category: &str, cover: Option
     if let Some(cover) = cover {
         data["cover"] = json!(cover);
     }
-    json!({ "data": data })
+    data
 }
 
 /// A 4000x3000 photo-like JPEG: gradients with grain, so the encoder has a
@@ -151,8 +144,14 @@ async fn upload_cover(server: &Running, token: &str) -> Outcome<Option<(i64, Str
     Ok(Some((id, url)))
 }
 
-/// Loads the dataset through the API, 16 requests at a time.
-pub async fn load(server: &Running, token: &str, articles: usize) -> Outcome<Loaded> {
+/// What the articles point at, created through the API.
+pub struct Seeds {
+    pub categories: Vec<String>,
+    pub cover: Option<(i64, String)>,
+}
+
+/// Creates the categories and uploads the cover through the API.
+pub async fn seed(server: &Running, token: &str) -> Outcome<Seeds> {
     let mut categories = Vec::new();
     for name in CATEGORIES {
         let created = post(
@@ -170,45 +169,23 @@ pub async fn load(server: &Running, token: &str, articles: usize) -> Outcome<Loa
         );
     }
     let cover = upload_cover(server, token).await?;
-    let cover_id = cover.as_ref().map(|(id, _)| *id);
+    Ok(Seeds { categories, cover })
+}
+
+/// Writes `articles` articles as NDJSON, the input of `cairn content import`.
+pub fn write_articles(out: &mut impl Write, seeds: &Seeds, articles: usize) -> Outcome {
     let mut rng = ChaCha8Rng::seed_from_u64(42);
-    let bodies: Vec<Value> = (0..articles)
-        .map(|i| article(&mut rng, i, &categories[i % categories.len()], cover_id))
-        .collect();
-    let permits = Arc::new(Semaphore::new(16));
-    let mut tasks = Vec::new();
-    for body in bodies {
-        let permit = permits.clone().acquire_owned().await?;
-        let client = server.client.clone();
-        let url = server.url("/api/articles?status=published");
-        let token = token.to_owned();
-        tasks.push(tokio::spawn(async move {
-            let _permit = permit;
-            let response = client
-                .post(url)
-                .bearer_auth(token)
-                .json(&body)
-                .send()
-                .await?;
-            let status = response.status();
-            let answer: Value = response.json().await?;
-            if !status.is_success() {
-                return Err::<String, Box<dyn std::error::Error + Send + Sync>>(
-                    format!("{status}: {answer}").into(),
-                );
-            }
-            Ok(answer["data"]["documentId"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned())
-        }));
+    let cover = seeds.cover.as_ref().map(|(id, _)| *id);
+    for i in 0..articles {
+        let category = &seeds.categories[i % seeds.categories.len()];
+        serde_json::to_writer(&mut *out, &article(&mut rng, i, category, cover))?;
+        out.write_all(b"\n")?;
     }
-    let mut ids = Vec::with_capacity(tasks.len());
-    for task in tasks {
-        ids.push(task.await??);
-    }
-    Ok(Loaded {
-        probe_article: ids.get(ids.len() / 2).cloned().ok_or("no articles")?,
-        cover_url: cover.map(|(_, url)| url),
-    })
+    out.flush()?;
+    Ok(())
+}
+
+/// The slug of the article the single-document query reads.
+pub fn probe_slug(articles: usize) -> String {
+    format!("article-{}", articles / 2)
 }

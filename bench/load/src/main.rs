@@ -1,10 +1,11 @@
 //! Cairn's load benchmark (see docs/benchmarks.md).
 //!
 //! `cairn-bench run` starts the release `cairn` binary on SQLite and then on
-//! PostgreSQL, loads the canonical dataset through the content API, and drives
-//! HTTP load at it with `wrk` from a separate process: the queries Q1 to Q5,
-//! and the ceiling, a minimal actix-web server (`cairn-bench ceiling`) that
-//! answers Q1's exact bytes from memory. It prints a Markdown report.
+//! PostgreSQL, loads the canonical dataset (seeds through the API, articles
+//! with `cairn content import`), and drives HTTP load at it with `wrk` from
+//! a separate process: the queries Q1 to Q5, and the ceiling, a minimal
+//! actix-web server (`cairn-bench ceiling`) that answers Q1's exact bytes
+//! from memory. It prints a Markdown report.
 
 mod ceiling;
 mod dataset;
@@ -114,16 +115,32 @@ async fn measure(args: &RunArgs, backend: Backend) -> Outcome<BackendReport> {
         ..BackendReport::default()
     };
     let setup = server::Setup::new(args, backend).await?;
+    let seeding = setup.start(true).await?;
+    let seeds = dataset::seed(&seeding, &setup.full_token).await?;
+    drop(seeding);
+    let loaded = Instant::now();
+    setup.import(&seeds, args.articles)?;
+    report.load_time = loaded.elapsed();
     let cached = setup.start(true).await?;
     report.start_to_ready = cached.ready_after;
-    let loaded = Instant::now();
-    let data = dataset::load(&cached, &setup.full_token, args.articles).await?;
-    report.load_time = loaded.elapsed();
+    let probe = cached
+        .get(
+            &format!(
+                "/api/articles?filters[slug][$eq]={}&fields[0]=slug",
+                dataset::probe_slug(args.articles)
+            ),
+            &setup.read_token,
+        )
+        .await?;
+    let probe: serde_json::Value = serde_json::from_str(&probe)?;
+    let probe_article = probe["data"][0]["documentId"]
+        .as_str()
+        .ok_or("the probe article is missing")?;
 
     let q1 = "/api/articles?pagination[page]=3&pagination[pageSize]=25&filters[views][$gt]=5000&sort=publishedAt:desc&fields[0]=title&fields[1]=slug&fields[2]=views&fields[3]=publishedAt";
     let q2 = format!(
         "/api/articles/{}?populate[0]=category&populate[1]=cover",
-        data.probe_article
+        probe_article
     );
     let q3 = format!(
         "/api/articles?filters[title][$containsi]={}",
@@ -148,7 +165,7 @@ async fn measure(args: &RunArgs, backend: Backend) -> Outcome<BackendReport> {
         "Q3 title contains a word".into(),
         wrk::run(&cached.url(&q3), read, None, args).await?,
     ));
-    if let Some(cover) = &data.cover_url {
+    if let Some((_, cover)) = &seeds.cover {
         let variant = format!("{cover}?w=800&fm=webp");
         let first = Instant::now();
         cached.get(&variant, &setup.read_token).await?;

@@ -77,7 +77,7 @@ pub fn markdown(args: &RunArgs, reports: &[BackendReport]) -> String {
         );
         let _ = writeln!(
             out,
-            "- dataset load through the API: {:.1} s\n",
+            "- articles imported with `cairn content import`: {:.1} s\n",
             report.load_time.as_secs_f64()
         );
     }

@@ -1,6 +1,7 @@
 //! The measured Cairn: its configuration, database, tokens, and the server
 //! process (started for each phase, timed from spawn to the first 200).
 
+use std::io::BufWriter;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -9,6 +10,7 @@ use std::time::{Duration, Instant};
 use rand::Rng;
 use tempfile::TempDir;
 
+use crate::dataset::{self, Seeds};
 use crate::{Backend, Outcome, RunArgs};
 
 /// A Cairn installation for one backend: folder, configuration, database.
@@ -108,6 +110,37 @@ impl Setup {
             .into());
         }
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
+    /// Loads `articles` published articles with `cairn content import`,
+    /// generated straight into its standard input.
+    pub fn import(&self, seeds: &Seeds, articles: usize) -> Outcome {
+        let mut child = Command::new(&self.cairn)
+            .arg("--config")
+            .arg(self.config_path())
+            .args([
+                "content",
+                "import",
+                "api::article.article",
+                "-",
+                "--publish",
+            ])
+            .current_dir(self.folder.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let stdin = child.stdin.take().ok_or("no standard input")?;
+        let written = dataset::write_articles(&mut BufWriter::new(stdin), seeds, articles);
+        let output = child.wait_with_output()?;
+        if !output.status.success() {
+            return Err(format!(
+                "cairn content import: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+            .into());
+        }
+        written
     }
 
     /// Starts the server, with or without the response cache.

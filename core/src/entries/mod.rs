@@ -188,36 +188,81 @@ impl Entries {
     /// Creates a document. With draft & publish it starts as a draft (and is
     /// published too when `options.publish`).
     pub async fn create(&self, data: &Map<String, Value>, options: &WriteOptions) -> Result<Entry> {
-        let ct = &self.content_type;
         let txn = self.db.begin_write().await?;
         let locale = self.locale(&txn, options.locale.as_deref()).await?;
-        if ct.kind == TypeKind::Single && self.any_document(&txn).await?.is_some() {
+        let document_id = self.create_in(&txn, &locale, data, options).await?;
+        self.commit(txn).await?;
+        self.written(&document_id, &locale, options).await
+    }
+
+    /// Creates one document per item of `rows` in a single transaction, as
+    /// `create` would, for imports: all of them or, on the first invalid
+    /// row, none. Validation errors name the row by its index in `rows`,
+    /// as the first step of each field path.
+    pub async fn create_many(
+        &self,
+        rows: &[Map<String, Value>],
+        options: &WriteOptions,
+    ) -> Result<usize> {
+        let txn = self.db.begin_write().await?;
+        let locale = self.locale(&txn, options.locale.as_deref()).await?;
+        for (index, data) in rows.iter().enumerate() {
+            self.create_in(&txn, &locale, data, options)
+                .await
+                .map_err(|error| match error {
+                    Error::Validation(errors) => Error::Validation(errors.under(index)),
+                    other => other,
+                })?;
+        }
+        self.commit(txn).await?;
+        Ok(rows.len())
+    }
+
+    /// Refreshes the database's statistics of this type's table, so that
+    /// the planner knows its size after a bulk load.
+    pub async fn analyze(&self) -> Result<()> {
+        // Both databases take the same statement; the name is the schema's.
+        let sql = format!("ANALYZE \"{}\"", self.content_type.table);
+        self.db.conn().execute_unprepared(&sql).await?;
+        Ok(())
+    }
+
+    /// The body of `create`, inside the caller's transaction; the new
+    /// document's id.
+    async fn create_in(
+        &self,
+        txn: &DatabaseTransaction,
+        locale: &str,
+        data: &Map<String, Value>,
+        options: &WriteOptions,
+    ) -> Result<String> {
+        let ct = &self.content_type;
+        if ct.kind == TypeKind::Single && self.any_document(txn).await?.is_some() {
             return Err(Error::InvalidState(format!(
                 "{} is a single type and already has its entry; update it instead",
                 ct.display_name()
             )));
         }
-        let prepared = self.validator(false).prepare(&txn, ct, data).await?;
+        let prepared = self.validator(false).prepare(txn, ct, data).await?;
         let document_id = new_document_id();
         let row_id = self
             .write(
-                &txn,
+                txn,
                 &document_id,
-                &locale,
+                locale,
                 None,
                 None,
                 prepared,
                 options.actor,
             )
             .await?;
-        self.record_version(&txn, row_id, Reason::Create, options.actor)
+        self.record_version(txn, row_id, Reason::Create, options.actor)
             .await?;
         if options.publish && ct.draft_and_publish {
-            self.publish_in(&txn, &document_id, &locale, options.actor)
+            self.publish_in(txn, &document_id, locale, options.actor)
                 .await?;
         }
-        self.commit(txn).await?;
-        self.written(&document_id, &locale, options).await
+        Ok(document_id)
     }
 
     /// Updates the editable state of a document (its draft, or its only row)

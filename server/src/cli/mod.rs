@@ -2,6 +2,7 @@
 //! is given, so tests run commands in-process and read what they print.
 
 mod admin;
+mod content;
 mod schema;
 mod serve;
 mod token;
@@ -40,6 +41,9 @@ pub enum Command {
     /// API tokens.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Documents in bulk.
+    #[command(subcommand)]
+    Content(content::ContentCommand),
 }
 
 /// Runs a command to completion.
@@ -57,6 +61,7 @@ pub async fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Error> {
         Command::Schema(command) => schema::run(&context, command, out).await,
         Command::Admin(command) => admin::run(&context, command, out).await,
         Command::Token(command) => token::run(&context, command, out).await,
+        Command::Content(command) => content::run(&context, command, out).await,
     };
     context.close().await?;
     result
