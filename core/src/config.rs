@@ -78,7 +78,8 @@ pub struct DatabaseConfig {
     /// `sqlite://PATH` (the file and its folder are created on first run) or
     /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE`.
     pub url: String,
-    /// Largest number of pooled connections.
+    /// Largest number of pooled connections; 0 picks one for the backend
+    /// (SQLite: twice the cores, at least 4; PostgreSQL: 16).
     pub max_connections: u32,
     /// How long a request waits for a pooled connection.
     #[serde(with = "humantime_serde")]
@@ -89,7 +90,7 @@ impl Default for DatabaseConfig {
     fn default() -> Self {
         Self {
             url: "sqlite://./data/cairn.db".into(),
-            max_connections: 16,
+            max_connections: 0,
             acquire_timeout: Duration::from_secs(10),
         }
     }

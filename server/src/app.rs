@@ -5,7 +5,7 @@ use std::net::TcpListener;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::middleware::Compress;
+use actix_web::middleware::{Compress, Condition};
 use actix_web::{App, HttpServer, web};
 use cairn_core::AppContext;
 use tracing_actix_web::TracingLogger;
@@ -71,12 +71,15 @@ pub fn serve(context: AppContext, listener: TcpListener) -> std::io::Result<Serv
     context.watch_changes();
     let cache = web::Data::new(ResponseCache::new(config.api.response_cache_bytes));
     let routes = configure(context, cache);
+    // Request spans (ids, routes, statuses) are built only when they can be
+    // seen: at `warn` their fields cost a sixth of a cached read.
+    let request_spans = tracing::level_enabled!(tracing::Level::INFO);
     let server = HttpServer::new(move || {
         App::new()
             .wrap(Compress::default())
             .wrap(EncodedEtags)
             .wrap(cors(&config.api.cors_origins))
-            .wrap(TracingLogger::default())
+            .wrap(Condition::new(request_spans, TracingLogger::default()))
             .configure(routes.clone())
     })
     .workers(workers)

@@ -80,7 +80,7 @@ impl Db {
         });
         let mut options = ConnectOptions::new(config.url.clone());
         options
-            .max_connections(config.max_connections)
+            .max_connections(pool_size(config.max_connections, backend))
             .acquire_timeout(config.acquire_timeout)
             .sqlx_logging(false);
         match backend {
@@ -195,6 +195,22 @@ fn sqlite_options(opts: SqliteConnectOptions, foreign_keys: bool) -> SqliteConne
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(SQLITE_BUSY_TIMEOUT)
         .foreign_keys(foreign_keys)
+}
+
+/// The pool size: the configured one, or with 0 one that suits the
+/// backend. Each SQLite connection runs on its own thread with its own page
+/// cache, and SQLite's reads are bound by the cores, so more connections
+/// than cores only add memory and scheduling; PostgreSQL's wait on the
+/// network and the server, so they overlap.
+fn pool_size(configured: u32, backend: Backend) -> u32 {
+    match (configured, backend) {
+        (0, Backend::Sqlite) => {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            u32::try_from(cores * 2).unwrap_or(u32::MAX).max(4)
+        }
+        (0, Backend::Postgres) => 16,
+        (configured, _) => configured,
+    }
 }
 
 fn backend_of(url: &str) -> Result<Backend> {

@@ -32,7 +32,7 @@ use self::rows::{Row, RowReader};
 use self::validate::Target;
 use self::validate::{Prepared, Validator, is_empty};
 use crate::db::errors::unique_violation;
-use crate::db::{Db, scalar_i64};
+use crate::db::{Backend, Db, scalar_i64};
 use crate::error::{Error, Path, Result, ValidationErrors};
 use crate::events::{self, Changes};
 use crate::locales;
@@ -218,12 +218,16 @@ impl Entries {
         Ok(rows.len())
     }
 
-    /// Refreshes the database's statistics of this type's table, so that
-    /// the planner knows its size after a bulk load.
+    /// Refreshes PostgreSQL's statistics of this type's table, so that the
+    /// planner knows its size after a bulk load. SQLite is left alone: its
+    /// ANALYZE keeps value samples (STAT4) that make SQLite compile a
+    /// statement again on every run whose bound values they could steer,
+    /// and the indexes Cairn creates serve its queries without statistics.
     pub async fn analyze(&self) -> Result<()> {
-        // Both databases take the same statement; the name is the schema's.
-        let sql = format!("ANALYZE \"{}\"", self.content_type.table);
-        self.db.conn().execute_unprepared(&sql).await?;
+        if self.db.backend() == Backend::Postgres {
+            let sql = format!("ANALYZE \"{}\"", self.content_type.table);
+            self.db.conn().execute_unprepared(&sql).await?;
+        }
         Ok(())
     }
 
@@ -476,36 +480,34 @@ impl Entries {
         apply_sort(&mut select, &ct.table, &keys, &joins);
         let signature = cursor::signature(&options.sort);
         let limit = options.pagination.limit();
-        match &options.pagination {
+        let offset = match &options.pagination {
             Pagination::Page {
                 page, page_size, ..
-            } => {
-                select.offset(page.saturating_sub(1).saturating_mul(*page_size));
+            } => page.saturating_sub(1).saturating_mul(*page_size),
+            Pagination::Offset { start, .. } => *start,
+            Pagination::Cursor { .. } => 0,
+        };
+        if let Pagination::Cursor {
+            after: Some(text), ..
+        } = &options.pagination
+        {
+            if keys.iter().any(|k| k.json) {
+                return Err(Error::field(
+                    ["pagination", "cursor"],
+                    "cursors cannot follow a sort inside a component",
+                ));
             }
-            Pagination::Offset { start, .. } => {
-                select.offset(*start);
-            }
-            Pagination::Cursor {
-                after: Some(text), ..
-            } => {
-                if keys.iter().any(|k| k.json) {
-                    return Err(Error::field(
-                        ["pagination", "cursor"],
-                        "cursors cannot follow a sort inside a component",
-                    ));
-                }
-                let position = cursor::decode(text, &signature, keys.len())
-                    .map_err(|message| Error::field(["pagination", "cursor"], message))?;
-                let nulls_low = self.db.backend() == crate::db::Backend::Sqlite;
-                let after = cursor::after(&keys, &position, nulls_low)
-                    .map_err(|message| Error::field(["pagination", "cursor"], message))?;
-                select.and_where(after);
-            }
-            Pagination::Cursor { after: None, .. } => {}
+            let position = cursor::decode(text, &signature, keys.len())
+                .map_err(|message| Error::field(["pagination", "cursor"], message))?;
+            let nulls_low = self.db.backend() == Backend::Sqlite;
+            let after = cursor::after(&keys, &position, nulls_low)
+                .map_err(|message| Error::field(["pagination", "cursor"], message))?;
+            select.and_where(after);
         }
         // One row more than asked says whether another page follows.
-        select.limit(limit.saturating_add(1));
-        let mut rows = reader.fetch(conn, &select).await?;
+        let mut rows = reader
+            .fetch_page(conn, &select, limit.saturating_add(1), offset)
+            .await?;
         let more = rows.len() as u64 > limit;
         rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         let next_cursor = match (more, rows.last()) {

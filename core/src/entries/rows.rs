@@ -189,6 +189,34 @@ impl<'a> RowReader<'a> {
         rows.iter().map(|row| self.decode(row)).collect()
     }
 
+    /// Runs `select` for one page of rows. On SQLite the limit and offset
+    /// are written into the SQL: since SQLite 3.47 a bound LIMIT steers the
+    /// plan, so the statement was compiled again on every run, which cost
+    /// as much as running it. They are integers, never caller text.
+    pub async fn fetch_page(
+        &self,
+        conn: &impl ConnectionTrait,
+        select: &SelectStatement,
+        limit: u64,
+        offset: u64,
+    ) -> Result<Vec<Row>> {
+        let rows = match self.backend {
+            Backend::Sqlite => {
+                let mut statement = conn.get_database_backend().build(select);
+                statement
+                    .sql
+                    .push_str(&format!(" LIMIT {limit} OFFSET {offset}"));
+                conn.query_all_raw(statement).await?
+            }
+            Backend::Postgres => {
+                let mut select = select.clone();
+                select.limit(limit).offset(offset);
+                conn.query_all(&select).await?
+            }
+        };
+        rows.iter().map(|row| self.decode(row)).collect()
+    }
+
     /// The row of a document in one locale and state.
     pub async fn find(
         &self,

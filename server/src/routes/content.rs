@@ -112,32 +112,32 @@ fn cache_control<'a>(context: &'a AppContext, content_type: &ContentType) -> &'a
         .unwrap_or(&api.cache_control)
 }
 
-/// Serves a read: from the response cache when it is a published read,
-/// otherwise computed; always with its ETag.
+/// Serves a read: from the response cache when an earlier published read
+/// of the same URL stored it, otherwise computed; always with its ETag.
+/// The cache is asked before the query is parsed: parsing costs more than
+/// the lookup, and only published reads are ever stored, so a hit is one.
+/// `compute` answers the body and the status it read.
 async fn cached_read<F>(
     request: &HttpRequest,
     context: &AppContext,
     cache: &ResponseCache,
     principal: &Principal,
     content_type: &ContentType,
-    status: Status,
     compute: F,
 ) -> ApiResult<HttpResponse>
 where
-    F: Future<Output = ApiResult<Value>>,
+    F: Future<Output = ApiResult<(Value, Status)>>,
 {
     let cache_control = cache_control(context, content_type);
     // Published reads differ only by what the public role may populate.
-    let key = (status == Status::Published).then(|| {
-        let audience = if matches!(principal, Principal::Public) {
-            "public"
-        } else {
-            "all"
-        };
-        format!("{audience} {}?{}", request.path(), request.query_string())
-    });
+    let audience = if matches!(principal, Principal::Public) {
+        "public"
+    } else {
+        "all"
+    };
+    let key = format!("{audience} {}?{}", request.path(), request.query_string());
     let generation = context.changes().current();
-    if let Some(hit) = key.as_deref().and_then(|key| cache.get(key, generation)) {
+    if let Some(hit) = cache.get(&key, generation) {
         return Ok(conditional::json(
             request,
             hit.body.clone(),
@@ -145,15 +145,25 @@ where
             cache_control,
         ));
     }
+    let (value, status) = compute.await?;
     let body = web::Bytes::from(
-        serde_json::to_vec(&compute.await?).map_err(|e| ApiError::from(Error::internal(e)))?,
+        serde_json::to_vec(&value).map_err(|e| ApiError::from(Error::internal(e)))?,
     );
     let etag = conditional::etag(&body);
     let response = conditional::json(request, body.clone(), &etag, cache_control);
-    if let Some(key) = key {
+    if status == Status::Published {
         cache.insert(key, body, etag, generation);
     }
     Ok(response)
+}
+
+/// `{ "data": …, "meta": … }`, taking the entries over: `json!` would copy
+/// them, a deep copy of every response.
+fn envelope(data: Value, meta: Value) -> Value {
+    let mut body = Map::with_capacity(2);
+    body.insert("data".to_owned(), data);
+    body.insert("meta".to_owned(), meta);
+    Value::Object(body)
 }
 
 fn pagination_meta(pagination: &Pagination, page: &Page) -> Value {
@@ -200,9 +210,6 @@ async fn find(
 ) -> ApiResult<HttpResponse> {
     let content_type = content_type(&context, &name)?;
     let access = authorize(&context, &principal, &content_type, Action::Find)?;
-    let query = parse_query(&context, &request)?;
-    let read = read_options(&query, &access)?;
-    let status = read.status;
     let entries = context.entries(&content_type.uid)?;
     let kind = content_type.kind;
     cached_read(
@@ -211,25 +218,31 @@ async fn find(
         &cache,
         &principal,
         &content_type,
-        status,
-        async move {
+        async {
+            let query = parse_query(&context, &request)?;
+            let read = read_options(&query, &access)?;
+            let status = read.status;
             if kind == TypeKind::Single {
                 let entry = entries
                     .find_single(&read)
                     .await?
                     .ok_or_else(|| ApiError::not_found("Not Found"))?;
-                return Ok(json!({ "data": entry, "meta": {} }));
+                return Ok((envelope(Value::Object(entry), json!({})), status));
             }
             let page = entries
                 .find_many(&ListOptions {
                     read,
-                    filters: query.filters.clone(),
-                    sort: query.sort.clone(),
+                    filters: query.filters,
+                    sort: query.sort,
                     pagination: query.pagination.clone(),
                 })
                 .await?;
             let meta = pagination_meta(&query.pagination, &page);
-            Ok(json!({ "data": page.entries, "meta": { "pagination": meta } }))
+            let data = page.entries.into_iter().map(Value::Object).collect();
+            Ok((
+                envelope(Value::Array(data), json!({ "pagination": meta })),
+                status,
+            ))
         },
     )
     .await
@@ -245,9 +258,6 @@ async fn find_one(
     let (name, document_id) = path.into_inner();
     let content_type = collection(&context, &name)?;
     let access = authorize(&context, &principal, &content_type, Action::FindOne)?;
-    let query = parse_query(&context, &request)?;
-    let read = read_options(&query, &access)?;
-    let status = read.status;
     let entries = context.entries(&content_type.uid)?;
     cached_read(
         &request,
@@ -255,13 +265,14 @@ async fn find_one(
         &cache,
         &principal,
         &content_type,
-        status,
-        async move {
+        async {
+            let query = parse_query(&context, &request)?;
+            let read = read_options(&query, &access)?;
             let entry = entries
                 .find_one(&document_id, &read)
                 .await?
                 .ok_or_else(|| ApiError::not_found("Not Found"))?;
-            Ok(json!({ "data": entry, "meta": {} }))
+            Ok((envelope(Value::Object(entry), json!({})), read.status))
         },
     )
     .await
@@ -337,7 +348,10 @@ async fn written(
         .entries(&content_type.uid)?
         .find_one(document_id, &read)
         .await?;
-    Ok(json!({ "data": found, "meta": {} }))
+    Ok(envelope(
+        found.map_or(Value::Null, Value::Object),
+        json!({}),
+    ))
 }
 
 async fn create(
