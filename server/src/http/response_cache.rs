@@ -4,11 +4,17 @@
 //! or schema change (here, or on another instance through PostgreSQL
 //! notifications) moves the generation, so a publish is visible on the next
 //! request. Memory is bounded by the bytes the bodies hold.
+//!
+//! Concurrent misses of one key wait for the first to compute it instead
+//! of all running the same query: otherwise every publish, and every cold
+//! start, sends a popular URL's whole audience to the database at once.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use actix_web::web::Bytes;
 use moka::sync::Cache;
+use tokio::sync::OwnedMutexGuard;
 
 /// A response body and its tag.
 #[derive(Debug, Clone)]
@@ -20,6 +26,26 @@ pub struct Cached {
 
 pub struct ResponseCache {
     entries: Option<Cache<String, Arc<Cached>>>,
+    /// Computations under way, by key.
+    flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// Held by the one request computing a key's response; the others wait.
+pub struct Flight<'a> {
+    cache: &'a ResponseCache,
+    key: String,
+    lock: Arc<tokio::sync::Mutex<()>>,
+    _turn: OwnedMutexGuard<()>,
+}
+
+impl Drop for Flight<'_> {
+    fn drop(&mut self) {
+        let mut flights = self.cache.flights();
+        // The map's reference, this one and the guard's: no one waits.
+        if Arc::strong_count(&self.lock) <= 3 {
+            flights.remove(&self.key);
+        }
+    }
 }
 
 impl ResponseCache {
@@ -34,7 +60,29 @@ impl ResponseCache {
                     })
                     .build()
             }),
+            flights: Mutex::new(HashMap::new()),
         }
+    }
+
+    fn flights(&self) -> MutexGuard<'_, HashMap<String, Arc<tokio::sync::Mutex<()>>>> {
+        match self.flights.lock() {
+            Ok(flights) => flights,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Waits for the turn to compute `key`'s response; `None` when the
+    /// cache is off, since nothing computed would be shared.
+    pub async fn flight(&self, key: &str) -> Option<Flight<'_>> {
+        self.entries.as_ref()?;
+        let lock = self.flights().entry(key.to_owned()).or_default().clone();
+        let turn = lock.clone().lock_owned().await;
+        Some(Flight {
+            cache: self,
+            key: key.to_owned(),
+            lock,
+            _turn: turn,
+        })
     }
 
     /// The cached response for `key`, if it is as new as `generation`.
@@ -60,5 +108,43 @@ impl ResponseCache {
                 }),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::FutureExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn concurrent_misses_of_a_key_take_turns() {
+        let cache = ResponseCache::new(1024);
+        let first = cache
+            .flight("GET /api/articles")
+            .await
+            .expect("the cache is on");
+        assert!(
+            cache.flight("GET /api/articles").now_or_never().is_none(),
+            "the second waits"
+        );
+        assert!(
+            cache.flight("GET /api/categories").now_or_never().is_some(),
+            "other keys do not"
+        );
+        drop(first);
+        let second = cache.flight("GET /api/articles").now_or_never();
+        assert!(
+            matches!(second, Some(Some(_))),
+            "its turn comes when the first ends"
+        );
+        drop(second);
+        assert!(cache.flights().is_empty(), "finished flights are forgotten");
+        assert!(
+            ResponseCache::new(0)
+                .flight("GET /api/articles")
+                .await
+                .is_none()
+        );
     }
 }

@@ -13,6 +13,8 @@
 //! asks for `status=draft`. Published reads are cached in memory and every
 //! read carries a strong ETag.
 
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use cairn_core::auth::permissions::Action;
 use cairn_core::entries::{
@@ -26,7 +28,7 @@ use serde_json::{Map, Value, json};
 use crate::http::conditional;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::principal::Principal;
-use crate::http::response_cache::ResponseCache;
+use crate::http::response_cache::{Cached, ResponseCache};
 
 /// What a caller may do with one content type.
 struct Access {
@@ -70,7 +72,7 @@ fn authorize(
 
 /// The type a route names: collections by plural name, single types by
 /// singular name, as Strapi routes them.
-fn content_type(context: &AppContext, name: &str) -> ApiResult<std::sync::Arc<ContentType>> {
+fn content_type(context: &AppContext, name: &str) -> ApiResult<Arc<ContentType>> {
     let schema = context.schema();
     let found = schema.find_type(name).filter(|t| match t.kind {
         TypeKind::Collection => t.plural_name() == name,
@@ -137,13 +139,16 @@ where
     };
     let key = format!("{audience} {}?{}", request.path(), request.query_string());
     let generation = context.changes().current();
-    if let Some(hit) = cache.get(&key, generation) {
-        return Ok(conditional::json(
-            request,
-            hit.body.clone(),
-            &hit.etag,
-            cache_control,
-        ));
+    let hit = |cached: Arc<Cached>| {
+        conditional::json(request, cached.body.clone(), &cached.etag, cache_control)
+    };
+    if let Some(cached) = cache.get(&key, generation) {
+        return Ok(hit(cached));
+    }
+    let _flight = cache.flight(&key).await;
+    // The request this one waited for may have stored it.
+    if let Some(cached) = cache.get(&key, generation) {
+        return Ok(hit(cached));
     }
     let (value, status) = compute.await?;
     let body = web::Bytes::from(
@@ -279,7 +284,7 @@ async fn find_one(
 }
 
 /// Only collection types have documents under their plural name.
-fn collection(context: &AppContext, name: &str) -> ApiResult<std::sync::Arc<ContentType>> {
+fn collection(context: &AppContext, name: &str) -> ApiResult<Arc<ContentType>> {
     content_type(context, name).and_then(|t| {
         if t.kind == TypeKind::Collection {
             Ok(t)
