@@ -163,12 +163,22 @@ impl Files {
             Error::Storage(format!("the original of {name} is missing from the store"))
         })?;
         let limits = self.inner.limits;
+        // Upright size as stored at upload: how much of the original the
+        // variant needs, so a JPEG can be decoded at a smaller scale.
+        let scale = match (row.width, row.height) {
+            (Some(width), Some(height)) if width > 0 && height > 0 => variant
+                .target
+                .plan((width.unsigned_abs(), height.unsigned_abs()), focal)
+                .scale(),
+            _ => 1.0,
+        };
         let variant = *variant;
         let owned_name = name.to_owned();
         let bytes = self
             .cpu(move || {
                 let failed = |e| Error::media(&owned_name, e);
-                let pixels = orient::decode_bytes(&original, source, &limits).map_err(failed)?;
+                let pixels =
+                    orient::decode_bytes_for(&original, source, &limits, scale).map_err(failed)?;
                 let plan = variant.target.plan((pixels.width, pixels.height), focal);
                 let resized =
                     resize::apply(&pixels, &plan, variant.format.has_alpha()).map_err(failed)?;

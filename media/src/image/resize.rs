@@ -37,6 +37,16 @@ fn round(value: f64) -> u32 {
     (value.round() as u32).max(1)
 }
 
+impl Plan {
+    /// How much the source region shrinks: 1 when it is kept at full size.
+    pub fn scale(&self) -> f64 {
+        let (_, _, width, height) = self.crop;
+        (f64::from(self.width) / width.max(1.0))
+            .max(f64::from(self.height) / height.max(1.0))
+            .min(1.0)
+    }
+}
+
 impl Target {
     pub fn plan(&self, source: (u32, u32), focal: FocalPoint) -> Plan {
         let (sw, sh) = (f64::from(source.0), f64::from(source.1));
