@@ -248,6 +248,12 @@ backend_tests! {
         let (_, offset) = c.get("/api/products?sort=stock:asc&pagination[start]=4&pagination[limit]=10").await;
         assert_eq!(names(&offset["data"]), ["Hammer", "Apple"]);
         assert_eq!(offset["meta"]["pagination"], json!({"start": 4, "limit": 10, "total": 6}));
+        // Pages past what a database integer holds are simply empty.
+        for far in ["pagination[page]=18446744073709551615", "pagination[start]=18446744073709551615"] {
+            let (status, body) = c.get(&format!("/api/products?{far}")).await;
+            assert_eq!((status, body["data"].clone()), (200, json!([])), "{far}: {body}");
+        }
+
         let (_, uncounted) = c.get("/api/products?pagination[pageSize]=2&pagination[withCount]=false").await;
         assert_eq!(uncounted["meta"]["pagination"]["total"], Value::Null);
         assert!(uncounted["meta"]["pagination"]["nextCursor"].is_string());

@@ -14,6 +14,9 @@ use crate::schema::column::ColumnType;
 use crate::schema::registry::{ContentType, Field};
 use crate::schema::system::{COLUMNS, DOCUMENT_ID, ID, LOCALE, PUBLISHED};
 
+/// The largest row count or offset SQL takes: a signed 64-bit integer.
+const MAX_ROWS: u64 = i64::MAX as u64;
+
 /// One row as the engine works with it: system values plus the stored value
 /// of the selected column fields (never passwords), keyed by attribute name.
 #[derive(Debug, Clone, PartialEq)]
@@ -200,6 +203,8 @@ impl<'a> RowReader<'a> {
         limit: u64,
         offset: u64,
     ) -> Result<Vec<Row>> {
+        // Both databases count rows in signed 64 bits; further is empty.
+        let (limit, offset) = (Ord::min(limit, MAX_ROWS), Ord::min(offset, MAX_ROWS));
         let rows = match self.backend {
             Backend::Sqlite => {
                 let mut statement = conn.get_database_backend().build(select);
