@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 
 pub mod files;
+pub mod flights;
 pub mod locales;
 pub mod query;
 pub mod schema;

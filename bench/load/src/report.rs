@@ -63,6 +63,11 @@ pub fn markdown(args: &RunArgs, reports: &[BackendReport]) -> String {
             "- peak resident memory of the server: {:.1} MiB",
             report.peak_rss_kib as f64 / 1024.0
         );
+        let _ = writeln!(
+            out,
+            "- first Q1 after a restart, counting the matches: {}",
+            ms(report.cold_list)
+        );
         if let Some(first) = report.first_render {
             let _ = writeln!(
                 out,

@@ -520,27 +520,24 @@ impl Entries {
             _ => None,
         };
         let total = if options.pagination.with_count() {
+            // Built and run only when the count is not remembered.
+            let counting = async {
+                let mut count = Query::select();
+                count
+                    .expr(Func::count(Expr::col((table.clone(), Alias::new(ID)))))
+                    .from(table.clone());
+                scoped(&mut count);
+                Ok(scalar_i64(conn, &count)
+                    .await?
+                    .map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+            };
             let generation = self.changes.current();
             let filter = options.filters.as_ref();
-            match self
-                .counts
-                .get(&ct.uid, published, &locale, filter, generation)
-            {
-                Some(total) => Some(total),
-                None => {
-                    let mut count = Query::select();
-                    count
-                        .expr(Func::count(Expr::col((table.clone(), Alias::new(ID)))))
-                        .from(table.clone());
-                    scoped(&mut count);
-                    let total = scalar_i64(conn, &count)
-                        .await?
-                        .map_or(0, |n| u64::try_from(n).unwrap_or(0));
-                    self.counts
-                        .insert(&ct.uid, published, &locale, filter, generation, total);
-                    Some(total)
-                }
-            }
+            Some(
+                self.counts
+                    .get_or_count(&ct.uid, published, &locale, filter, generation, counting)
+                    .await?,
+            )
         } else {
             None
         };

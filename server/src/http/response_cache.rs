@@ -9,12 +9,11 @@
 //! of all running the same query: otherwise every publish, and every cold
 //! start, sends a popular URL's whole audience to the database at once.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use actix_web::web::Bytes;
+use cairn_core::flights::{Flight, Flights};
 use moka::sync::Cache;
-use tokio::sync::OwnedMutexGuard;
 
 /// A response body and its tag.
 #[derive(Debug, Clone)]
@@ -27,25 +26,7 @@ pub struct Cached {
 pub struct ResponseCache {
     entries: Option<Cache<String, Arc<Cached>>>,
     /// Computations under way, by key.
-    flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-}
-
-/// Held by the one request computing a key's response; the others wait.
-pub struct Flight<'a> {
-    cache: &'a ResponseCache,
-    key: String,
-    lock: Arc<tokio::sync::Mutex<()>>,
-    _turn: OwnedMutexGuard<()>,
-}
-
-impl Drop for Flight<'_> {
-    fn drop(&mut self) {
-        let mut flights = self.cache.flights();
-        // The map's reference, this one and the guard's: no one waits.
-        if Arc::strong_count(&self.lock) <= 3 {
-            flights.remove(&self.key);
-        }
-    }
+    flights: Flights<String>,
 }
 
 impl ResponseCache {
@@ -60,29 +41,15 @@ impl ResponseCache {
                     })
                     .build()
             }),
-            flights: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn flights(&self) -> MutexGuard<'_, HashMap<String, Arc<tokio::sync::Mutex<()>>>> {
-        match self.flights.lock() {
-            Ok(flights) => flights,
-            Err(poisoned) => poisoned.into_inner(),
+            flights: Flights::default(),
         }
     }
 
     /// Waits for the turn to compute `key`'s response; `None` when the
     /// cache is off, since nothing computed would be shared.
-    pub async fn flight(&self, key: &str) -> Option<Flight<'_>> {
+    pub async fn flight(&self, key: &str) -> Option<Flight<'_, String>> {
         self.entries.as_ref()?;
-        let lock = self.flights().entry(key.to_owned()).or_default().clone();
-        let turn = lock.clone().lock_owned().await;
-        Some(Flight {
-            cache: self,
-            key: key.to_owned(),
-            lock,
-            _turn: turn,
-        })
+        Some(self.flights.turn(key.to_owned()).await)
     }
 
     /// The cached response for `key`, if it is as new as `generation`.
@@ -139,7 +106,7 @@ mod tests {
             "its turn comes when the first ends"
         );
         drop(second);
-        assert!(cache.flights().is_empty(), "finished flights are forgotten");
+        assert!(cache.flights.is_empty(), "finished flights are forgotten");
         assert!(
             ResponseCache::new(0)
                 .flight("GET /api/articles")
