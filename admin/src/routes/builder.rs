@@ -148,6 +148,28 @@ async fn new_type(
     })
 }
 
+/// Saves a new type or component as a draft and sends the editor to it.
+async fn start_draft(
+    signed_in: &SignedIn,
+    uid: String,
+    definition: Definition,
+) -> AdminResult<HttpResponse> {
+    let draft = Draft {
+        uid,
+        definition,
+        field_ids: Default::default(),
+        is_new: true,
+    };
+    save_draft(signed_in, &draft).await?;
+    signed_in
+        .flash(format!(
+            "{} is drafted: add its fields, then review and apply.",
+            draft.display_name()
+        ))
+        .await?;
+    Ok(see_other(&base_of(&draft)))
+}
+
 #[post("/builder/new")]
 async fn create_type(request: HttpRequest, posted: Posted) -> AdminResult<HttpResponse> {
     let Posted { signed_in, form } = posted;
@@ -165,22 +187,7 @@ async fn create_type(request: HttpRequest, posted: Posted) -> AdminResult<HttpRe
         Ok((uid, def))
     });
     match created {
-        Ok((uid, def)) => {
-            let draft = Draft {
-                uid,
-                definition: Definition::ContentType(def),
-                field_ids: Default::default(),
-                is_new: true,
-            };
-            save_draft(&signed_in, &draft).await?;
-            signed_in
-                .flash(format!(
-                    "{} is drafted: add its fields, then review and apply.",
-                    draft.display_name()
-                ))
-                .await?;
-            Ok(see_other(&base_of(&draft)))
-        }
+        Ok((uid, def)) => start_draft(&signed_in, uid, Definition::ContentType(def)).await,
         Err(errors) => {
             let title = "New content type";
             let page = NewTypePage {
@@ -218,22 +225,7 @@ async fn create_component(request: HttpRequest, posted: Posted) -> AdminResult<H
         Ok((uid, def))
     });
     match created {
-        Ok((uid, def)) => {
-            let draft = Draft {
-                uid,
-                definition: Definition::Component(def),
-                field_ids: Default::default(),
-                is_new: true,
-            };
-            save_draft(&signed_in, &draft).await?;
-            signed_in
-                .flash(format!(
-                    "{} is drafted: add its fields, then review and apply.",
-                    draft.display_name()
-                ))
-                .await?;
-            Ok(see_other(&base_of(&draft)))
-        }
+        Ok((uid, def)) => start_draft(&signed_in, uid, Definition::Component(def)).await,
         Err(errors) => {
             let page = NewComponentPage {
                 form: component_form,

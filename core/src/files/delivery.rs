@@ -5,8 +5,6 @@
 //! from the file's storage name and the normalised parameters alone. On a
 //! miss, concurrent requests for the same variant wait for one render.
 
-use std::sync::Arc;
-
 use bytes::Bytes;
 use cairn_media::MediaError;
 use cairn_media::image::{FocalPoint, Format, encode, orient, resize};
@@ -86,23 +84,18 @@ impl Files {
         if let Some(object) = self.stored_variant(&variant_key, request.range).await? {
             return Ok(delivery(object, CacheStatus::Hit));
         }
-        let lock = self.render_lock(&variant_key);
-        let guard = lock.lock().await;
+        let _turn = self.inner.renders.turn(variant_key.to_string()).await;
         // Another request may have rendered it while this one waited.
-        let found = self.stored_variant(&variant_key, request.range).await;
-        let result = match found {
-            Ok(Some(object)) => Ok(delivery(object, CacheStatus::Hit)),
-            Ok(None) => self
-                .render(&key, hash, &variant, &variant_key, request.name)
-                .await
-                .inspect(|bytes| self.keep_variant(&variant_key, bytes))
-                .and_then(|bytes| in_memory(bytes, request.range))
-                .map(|object| delivery(object, CacheStatus::Miss)),
-            Err(error) => Err(error),
-        };
-        drop(guard);
-        self.release_render_lock(&variant_key, lock);
-        result
+        match self.stored_variant(&variant_key, request.range).await? {
+            Some(object) => Ok(delivery(object, CacheStatus::Hit)),
+            None => {
+                let bytes = self
+                    .render(&key, hash, &variant, &variant_key, request.name)
+                    .await?;
+                self.keep_variant(&variant_key, &bytes);
+                in_memory(bytes, request.range).map(|object| delivery(object, CacheStatus::Miss))
+            }
+        }
     }
 
     async fn original(&self, key: &Key, hash: &str, range: Option<ByteRange>) -> Result<Delivery> {
@@ -231,26 +224,6 @@ impl Files {
             && bytes.len() as u64 <= MAX_KEPT_VARIANT
         {
             variants.insert(key.to_string(), bytes.clone());
-        }
-    }
-
-    fn render_lock(&self, key: &Key) -> Arc<tokio::sync::Mutex<()>> {
-        let mut renders = match self.inner.renders.lock() {
-            Ok(renders) => renders,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        renders.entry(key.to_string()).or_default().clone()
-    }
-
-    /// Forgets the lock of `key` once no other request holds it.
-    fn release_render_lock(&self, key: &Key, lock: Arc<tokio::sync::Mutex<()>>) {
-        let mut renders = match self.inner.renders.lock() {
-            Ok(renders) => renders,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        // The map's reference and this one.
-        if Arc::strong_count(&lock) <= 2 {
-            renders.remove(key.as_str());
         }
     }
 }

@@ -10,8 +10,7 @@ mod names;
 mod object;
 mod upload;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -33,6 +32,7 @@ use crate::config::{MediaConfig, StorageKind};
 use crate::db::Db;
 use crate::db::entities::file;
 use crate::error::{Error, Result};
+use crate::flights::Flights;
 use crate::schema::codec::now;
 
 /// Where files are served; every file's `url` starts with it.
@@ -51,8 +51,9 @@ struct Inner {
     config: MediaConfig,
     policy: Policy,
     limits: Limits,
-    /// Renders under way, by variant key.
-    renders: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Renders under way, by variant key: concurrent first requests for a
+    /// variant render it once.
+    renders: Flights<String>,
     /// Rendered variants in memory, by variant key. Variants never change
     /// under their key; the time limit bounds how long one deleted on
     /// another instance is still served here.
@@ -122,7 +123,7 @@ impl Files {
                     max_decode_bytes: config.max_decode_bytes,
                 },
                 config: config.clone(),
-                renders: Mutex::new(HashMap::new()),
+                renders: Flights::default(),
                 variants: (config.variant_cache_bytes > 0).then(|| {
                     moka::sync::Cache::builder()
                         .max_capacity(config.variant_cache_bytes)
