@@ -1,7 +1,9 @@
 //! The database: one pool, SQLite or PostgreSQL, and Cairn's system tables.
 
+pub mod cells;
 pub mod entities;
 pub mod errors;
+mod inline;
 
 use std::path::Path as FsPath;
 use std::str::FromStr;
@@ -13,9 +15,11 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    SqliteTransactionMode, StatementBuilder, TransactionOptions, TransactionTrait,
+    SqliteTransactionMode, Statement, StatementBuilder, TransactionOptions, TransactionTrait,
 };
 
+use self::cells::Decode;
+use self::inline::InlineReads;
 use crate::config::DatabaseConfig;
 use crate::error::{Error, Result};
 
@@ -43,6 +47,8 @@ pub struct Db {
     url: String,
     clock: Arc<SchemaClock>,
     statements: Arc<AtomicU64>,
+    /// SQLite reads outside transactions, on the calling thread.
+    inline: Option<Arc<InlineReads>>,
 }
 
 /// When the schema last changed. Pooled connections keep prepared statements
@@ -113,13 +119,47 @@ impl Db {
         conn.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
+        let inline = match backend {
+            Backend::Sqlite => InlineReads::new(&config.url, clock.clone(), statements.clone()),
+            Backend::Postgres => None,
+        };
         Ok(Db {
             conn,
             backend,
             url: config.url.clone(),
             clock,
             statements,
+            inline: inline.map(Arc::new),
         })
+    }
+
+    /// Runs a read outside any transaction and decodes its rows: on SQLite
+    /// on the calling thread where it can (see `inline`), otherwise through
+    /// the pool.
+    pub async fn read<D: Decode>(
+        &self,
+        statement: Statement,
+        decoder: &D,
+    ) -> Result<Vec<D::Output>> {
+        if let Some(rows) = self
+            .inline
+            .as_ref()
+            .and_then(|inline| inline.read(&statement, decoder))
+        {
+            return Ok(rows);
+        }
+        let rows = self.conn.query_all_raw(statement).await?;
+        rows.iter().map(|row| decoder.decode(row)).collect()
+    }
+
+    /// `read` for a statement built with sea-query.
+    pub async fn read_query<D: Decode>(
+        &self,
+        statement: &impl StatementBuilder,
+        decoder: &D,
+    ) -> Result<Vec<D::Output>> {
+        self.read(self.backend.db_backend().build(statement), decoder)
+            .await
     }
 
     pub fn conn(&self) -> &DatabaseConnection {

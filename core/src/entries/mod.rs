@@ -412,8 +412,8 @@ impl Entries {
         let locale = self.locale(conn, options.locale.as_deref()).await?;
         let reader = self.selecting(options)?;
         let row = reader
-            .find(
-                conn,
+            .read(
+                &self.db,
                 document_id,
                 &locale,
                 self.read_published(options.status),
@@ -506,7 +506,7 @@ impl Entries {
         }
         // One row more than asked says whether another page follows.
         let mut rows = reader
-            .fetch_page(conn, &select, limit.saturating_add(1), offset)
+            .fetch_page(&self.db, &select, limit.saturating_add(1), offset)
             .await?;
         let more = rows.len() as u64 > limit;
         rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
@@ -605,7 +605,7 @@ impl Entries {
         locale: &str,
     ) -> Result<Vec<Entry>> {
         let reader = populate::Reader {
-            conn,
+            db: &self.db,
             schema: &self.schema,
             backend: self.db.backend(),
             status: options.status,

@@ -9,13 +9,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Map, Value};
 
 use super::Status;
 use super::rows::{Row, RowReader, is_structured};
-use crate::db::Backend;
+use crate::db::cells::Columns;
 use crate::db::entities::file;
+use crate::db::{Backend, Db};
 use crate::error::{Error, Path, Result};
 use crate::files::file_object;
 use crate::query::compile::{Compiler, Readable, Scope, apply_sort, tie_breaker};
@@ -51,8 +52,9 @@ pub fn structured_columns<'a>(content_type: &'a ContentType, populate: &Populate
 
 /// How rows are read: in which state, which locale by default, what the
 /// caller may see.
-pub struct Reader<'a, C> {
-    pub conn: &'a C,
+pub struct Reader<'a> {
+    /// Reads run outside transactions (see `Db::read`).
+    pub db: &'a Db,
     pub schema: &'a Schema,
     pub backend: Backend,
     pub status: Status,
@@ -65,7 +67,7 @@ pub struct Reader<'a, C> {
 /// A (documentId, published, locale) key of a related row.
 type RowKey = (String, bool, String);
 
-impl<C: ConnectionTrait> Reader<'_, C> {
+impl Reader<'_> {
     fn scope(&self) -> Scope<'_> {
         Scope {
             schema: self.schema,
@@ -154,13 +156,13 @@ impl<C: ConnectionTrait> Reader<'_, C> {
     pub async fn entries(
         &self,
         content_type: &ContentType,
-        rows: Vec<Row>,
+        mut rows: Vec<Row>,
         fields: Option<&[String]>,
         populate: &Populate,
         path: &Path,
     ) -> Result<Vec<Entry>> {
         let mut entries: Vec<Entry> = rows
-            .iter()
+            .iter_mut()
             .map(|row| self.base_entry(content_type, row, fields))
             .collect();
         for (field, node) in self.expand(content_type, populate, path)? {
@@ -208,10 +210,12 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         Ok(entries)
     }
 
+    /// The entry's own fields, moved out of the row: what population reads
+    /// later (ids, locale, component columns) stays.
     fn base_entry(
         &self,
         content_type: &ContentType,
-        row: &Row,
+        row: &mut Row,
         fields: Option<&[String]>,
     ) -> Entry {
         let wanted = |name: &str| fields.is_none_or(|fields| fields.iter().any(|f| f == name));
@@ -222,8 +226,8 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             if is_populatable(field) {
                 continue;
             }
-            if let Some(value) = row.values.get(field.name()) {
-                entry.insert(field.name().to_owned(), value.clone());
+            if let Some((name, value)) = row.values.remove_entry(field.name()) {
+                entry.insert(name, value);
             }
         }
         if wanted("createdAt") {
@@ -281,15 +285,15 @@ impl<C: ConnectionTrait> Reader<'_, C> {
                 .order_by((o, Alias::new(ID)), Order::Asc)
                 .to_owned();
             let mut by_document: HashMap<String, Vec<RowKey>> = HashMap::new();
-            for row in self.conn.query_all(&select).await? {
+            let links = self
+                .db
+                .read_query(&select, &Columns::<(String, String, bool, String)>::new())
+                .await?;
+            for (target_document, document, published, locale) in links {
                 by_document
-                    .entry(row.try_get_by_index::<String>(0)?)
+                    .entry(target_document)
                     .or_default()
-                    .push((
-                        row.try_get_by_index::<String>(1)?,
-                        row.try_get_by_index::<bool>(2)?,
-                        row.try_get_by_index::<String>(3)?,
-                    ));
+                    .push((document, published, locale));
             }
             for row in rows {
                 let (published, locale) = self.target_scope(target, &row.locale);
@@ -315,9 +319,11 @@ impl<C: ConnectionTrait> Reader<'_, C> {
                 .iter()
                 .map(|r| (r.id, self.target_scope(target, &r.locale)))
                 .collect();
-            for row in self.conn.query_all(&select).await? {
-                let source = row.try_get_by_index::<i64>(0)?;
-                let document = row.try_get_by_index::<String>(1)?;
+            let links = self
+                .db
+                .read_query(&select, &Columns::<(i64, String)>::new())
+                .await?;
+            for (source, document) in links {
                 if let Some((published, locale)) = locales.get(&source) {
                     linked
                         .entry(source)
@@ -393,8 +399,9 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         compiler.into_errors().into_result()?;
         keys.push(tie_breaker(&target.table, &keys));
         apply_sort(&mut select, &target.table, &keys, &joins);
-        let rows: Vec<Row> = reader
-            .fetch(self.conn, &select)
+        let rows: Vec<Row> = self
+            .db
+            .read_query(&select, &reader)
             .await?
             .into_iter()
             .filter(|r| wanted.contains(&(r.document_id.clone(), r.published, r.locale.clone())))
@@ -432,13 +439,10 @@ impl<C: ConnectionTrait> Reader<'_, C> {
             .order_by(Alias::new(SOURCE_ID), Order::Asc)
             .order_by(Alias::new(POSITION), Order::Asc)
             .to_owned();
-        let mut links: Vec<(i64, i64)> = Vec::new();
-        for row in self.conn.query_all(&select).await? {
-            links.push((
-                row.try_get_by_index::<i64>(0)?,
-                row.try_get_by_index::<i64>(1)?,
-            ));
-        }
+        let links = self
+            .db
+            .read_query(&select, &Columns::<(i64, i64)>::new())
+            .await?;
         let files = self
             .files_by_id(&links.iter().map(|(_, file)| *file).collect())
             .await?;
@@ -458,7 +462,7 @@ impl<C: ConnectionTrait> Reader<'_, C> {
         }
         Ok(file::Entity::find()
             .filter(file::Column::Id.is_in(ids.iter().copied()))
-            .all(self.conn)
+            .all(self.db.conn())
             .await?
             .iter()
             .map(|file| (file.id, Value::Object(file_object(file))))

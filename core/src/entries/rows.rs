@@ -1,15 +1,16 @@
 //! Rows of a content-type table: selecting them and decoding them.
 
+use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr};
-use sea_orm::{ConnectionTrait, QueryResult};
 use serde_json::{Map, Value};
 
 use super::Status;
-use crate::db::Backend;
+use crate::db::cells::{Cells, Decode};
+use crate::db::{Backend, Db};
 use crate::error::{Path, Result, ValidationErrors};
 use crate::query::compile::system_field;
 use crate::schema::attribute::Kind;
-use crate::schema::codec::{self, format_datetime};
+use crate::schema::codec;
 use crate::schema::column::ColumnType;
 use crate::schema::registry::{ContentType, Field};
 use crate::schema::system::{COLUMNS, DOCUMENT_ID, ID, LOCALE, PUBLISHED};
@@ -149,40 +150,7 @@ impl<'a> RowReader<'a> {
         select
     }
 
-    pub fn decode(&self, row: &QueryResult) -> Result<Row> {
-        let mut values = Map::new();
-        for (offset, (field, column_type)) in self.columns.iter().enumerate() {
-            let value = codec::decode(row, COLUMNS.len() + offset, *column_type, self.backend)?;
-            values.insert(field.attribute.name.clone(), value);
-        }
-        let first_extra = COLUMNS.len() + self.columns.len();
-        let extra = self
-            .extra
-            .iter()
-            .enumerate()
-            .map(|(i, (_, column))| codec::decode(row, first_extra + i, *column, self.backend))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        let timestamp = |index: usize| -> Result<Option<String>> {
-            Ok(row
-                .try_get_by_index::<Option<chrono::DateTime<chrono::Utc>>>(index)?
-                .map(format_datetime))
-        };
-        Ok(Row {
-            id: row.try_get_by_index::<i64>(0)?,
-            document_id: row.try_get_by_index::<String>(1)?,
-            locale: row.try_get_by_index::<String>(2)?,
-            published: row.try_get_by_index::<bool>(3)?,
-            published_at: timestamp(4)?,
-            created_at: timestamp(5)?.unwrap_or_default(),
-            updated_at: timestamp(6)?.unwrap_or_default(),
-            created_by_id: row.try_get_by_index::<Option<i64>>(7)?,
-            updated_by_id: row.try_get_by_index::<Option<i64>>(8)?,
-            values,
-            extra,
-        })
-    }
-
-    /// Runs `select` and decodes every row.
+    /// Runs `select` in a transaction (or on the pool) and decodes every row.
     pub async fn fetch(
         &self,
         conn: &impl ConnectionTrait,
@@ -198,31 +166,30 @@ impl<'a> RowReader<'a> {
     /// as much as running it. They are integers, never caller text.
     pub async fn fetch_page(
         &self,
-        conn: &impl ConnectionTrait,
+        db: &Db,
         select: &SelectStatement,
         limit: u64,
         offset: u64,
     ) -> Result<Vec<Row>> {
         // Both databases count rows in signed 64 bits; further is empty.
         let (limit, offset) = (Ord::min(limit, MAX_ROWS), Ord::min(offset, MAX_ROWS));
-        let rows = match self.backend {
+        match self.backend {
             Backend::Sqlite => {
-                let mut statement = conn.get_database_backend().build(select);
+                let mut statement = db.backend().db_backend().build(select);
                 statement
                     .sql
                     .push_str(&format!(" LIMIT {limit} OFFSET {offset}"));
-                conn.query_all_raw(statement).await?
+                db.read(statement, self).await
             }
             Backend::Postgres => {
                 let mut select = select.clone();
                 select.limit(limit).offset(offset);
-                conn.query_all(&select).await?
+                db.read_query(&select, self).await
             }
-        };
-        rows.iter().map(|row| self.decode(row)).collect()
+        }
     }
 
-    /// The row of a document in one locale and state.
+    /// The row of a document in one locale and state, read in `conn`.
     pub async fn find(
         &self,
         conn: &impl ConnectionTrait,
@@ -230,13 +197,30 @@ impl<'a> RowReader<'a> {
         locale: &str,
         published: bool,
     ) -> Result<Option<Row>> {
+        let select = self.document_row(document_id, locale, published);
+        Ok(self.fetch(conn, &select).await?.into_iter().next())
+    }
+
+    /// `find` outside any transaction (see `Db::read`).
+    pub async fn read(
+        &self,
+        db: &Db,
+        document_id: &str,
+        locale: &str,
+        published: bool,
+    ) -> Result<Option<Row>> {
+        let select = self.document_row(document_id, locale, published);
+        Ok(db.read_query(&select, self).await?.into_iter().next())
+    }
+
+    fn document_row(&self, document_id: &str, locale: &str, published: bool) -> SelectStatement {
         let table = Alias::new(&self.content_type.table);
         let mut select = self.select();
         select
             .and_where(Expr::col((table.clone(), Alias::new(DOCUMENT_ID))).eq(document_id))
             .and_where(Expr::col((table.clone(), Alias::new(LOCALE))).eq(locale))
             .and_where(Expr::col((table, Alias::new(PUBLISHED))).eq(published));
-        Ok(self.fetch(conn, &select).await?.into_iter().next())
+        select
     }
 
     /// Every row of a document (all locales and states).
@@ -257,4 +241,37 @@ impl<'a> RowReader<'a> {
 /// Kinds returned only when populated, though stored in a column.
 pub fn is_structured(kind: &Kind) -> bool {
     matches!(kind, Kind::Component(_) | Kind::DynamicZone(_))
+}
+
+impl Decode for RowReader<'_> {
+    type Output = Row;
+
+    fn decode<C: Cells>(&self, row: &C) -> Result<Row> {
+        let mut values = Map::new();
+        for (offset, (field, column_type)) in self.columns.iter().enumerate() {
+            let value = codec::decode(row, COLUMNS.len() + offset, *column_type, self.backend)?;
+            values.insert(field.attribute.name.clone(), value);
+        }
+        let first_extra = COLUMNS.len() + self.columns.len();
+        let extra = self
+            .extra
+            .iter()
+            .enumerate()
+            .map(|(i, (_, column))| codec::decode(row, first_extra + i, *column, self.backend))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let timestamp = |index: usize| row.timestamp(index);
+        Ok(Row {
+            id: row.cell::<i64>(0)?,
+            document_id: row.cell::<String>(1)?,
+            locale: row.cell::<String>(2)?,
+            published: row.cell::<bool>(3)?,
+            published_at: timestamp(4)?,
+            created_at: timestamp(5)?.unwrap_or_default(),
+            updated_at: timestamp(6)?.unwrap_or_default(),
+            created_by_id: row.cell::<Option<i64>>(7)?,
+            updated_by_id: row.cell::<Option<i64>>(8)?,
+            values,
+            extra,
+        })
+    }
 }

@@ -10,13 +10,14 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Timelike, Utc};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+use sea_orm::DbErr;
 use sea_orm::sea_query::Value as SqlValue;
-use sea_orm::{DbErr, QueryResult};
 use serde_json::{Number, Value};
 
 use super::attribute::{Kind, NumberRules, TextRules};
 use super::column::{ColumnType, DECIMAL_PRECISION, DECIMAL_SCALE, DEFAULT_STRING_LENGTH};
 use crate::db::Backend;
+use crate::db::cells::Cells;
 
 /// `local@domain.tld`, without spaces: the shape, not deliverability.
 fn is_email(s: &str) -> bool {
@@ -307,8 +308,8 @@ pub fn bind(column: ColumnType, value: &Value) -> Result<SqlValue, String> {
 }
 
 /// Decodes column `index` of a row into canonical JSON.
-pub fn decode(
-    row: &QueryResult,
+pub fn decode<C: Cells>(
+    row: &C,
     index: usize,
     column: ColumnType,
     backend: Backend,
@@ -316,46 +317,41 @@ pub fn decode(
     let sqlite = backend == Backend::Sqlite;
     Ok(match column {
         ColumnType::Varchar(_) | ColumnType::Text => row
-            .try_get_by_index::<Option<String>>(index)?
+            .cell::<Option<String>>(index)?
             .map(Value::String)
             .unwrap_or(Value::Null),
         ColumnType::Integer if sqlite => row
-            .try_get_by_index::<Option<i64>>(index)?
+            .cell::<Option<i64>>(index)?
             .map(Value::from)
             .unwrap_or(Value::Null),
         ColumnType::Integer => row
-            .try_get_by_index::<Option<i32>>(index)?
+            .cell::<Option<i32>>(index)?
             .map(Value::from)
             .unwrap_or(Value::Null),
         ColumnType::BigInteger => row
-            .try_get_by_index::<Option<i64>>(index)?
+            .cell::<Option<i64>>(index)?
             .map(|n| Value::String(n.to_string()))
             .unwrap_or(Value::Null),
-        ColumnType::Double => number(row.try_get_by_index::<Option<f64>>(index)?),
-        ColumnType::Decimal if sqlite => number(row.try_get_by_index::<Option<f64>>(index)?),
-        ColumnType::Decimal => number(
-            row.try_get_by_index::<Option<Decimal>>(index)?
-                .and_then(|d| d.to_f64()),
-        ),
+        ColumnType::Double => number(row.cell::<Option<f64>>(index)?),
+        ColumnType::Decimal if sqlite => number(row.cell::<Option<f64>>(index)?),
+        ColumnType::Decimal => number(row.decimal(index)?),
         ColumnType::Boolean => row
-            .try_get_by_index::<Option<bool>>(index)?
+            .cell::<Option<bool>>(index)?
             .map(Value::Bool)
             .unwrap_or(Value::Null),
         ColumnType::Date => row
-            .try_get_by_index::<Option<NaiveDate>>(index)?
+            .cell::<Option<NaiveDate>>(index)?
             .map(|d| Value::String(d.format("%Y-%m-%d").to_string()))
             .unwrap_or(Value::Null),
         ColumnType::Time => row
-            .try_get_by_index::<Option<NaiveTime>>(index)?
+            .cell::<Option<NaiveTime>>(index)?
             .map(|t| Value::String(format_time(t)))
             .unwrap_or(Value::Null),
         ColumnType::TimestampTz => row
-            .try_get_by_index::<Option<DateTime<Utc>>>(index)?
-            .map(|dt| Value::String(format_datetime(dt)))
+            .timestamp(index)?
+            .map(Value::String)
             .unwrap_or(Value::Null),
-        ColumnType::Json => row
-            .try_get_by_index::<Option<Value>>(index)?
-            .unwrap_or(Value::Null),
+        ColumnType::Json => row.cell::<Option<Value>>(index)?.unwrap_or(Value::Null),
     })
 }
 
