@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::OwnedMutexGuard;
 
@@ -31,14 +31,13 @@ pub struct Flight<'a, K: Hash + Eq> {
     _turn: OwnedMutexGuard<()>,
 }
 
-impl<K: Hash + Eq + Clone> Flights<K> {
+impl<K> Flights<K> {
     fn turns(&self) -> MutexGuard<'_, HashMap<K, Arc<tokio::sync::Mutex<()>>>> {
-        match self.turns.lock() {
-            Ok(turns) => turns,
-            Err(poisoned) => poisoned.into_inner(),
-        }
+        self.turns.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
 
+impl<K: Hash + Eq + Clone> Flights<K> {
     /// Waits until no one else computes `key`. Check the cache again once
     /// this returns: the one before may have filled it.
     pub async fn turn(&self, key: K) -> Flight<'_, K> {
@@ -64,10 +63,7 @@ impl<K: Hash + Eq + Clone> Flights<K> {
 
 impl<K: Hash + Eq> Drop for Flight<'_, K> {
     fn drop(&mut self) {
-        let mut turns = match self.flights.turns.lock() {
-            Ok(turns) => turns,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut turns = self.flights.turns();
         // The map's reference, this one and the turn's: no one waits.
         if Arc::strong_count(&self.lock) <= 3 {
             turns.remove(&self.key);

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use rusqlite::types::Value as Param;
+use rusqlite::types::{ToSqlOutput, Value as Param, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 use sea_orm::Statement;
 use sea_orm::sea_query::Value;
@@ -147,7 +147,7 @@ impl InlineReads {
 fn run<D: Decode>(
     conn: &Connection,
     sql: &str,
-    params: &[Param],
+    params: &[ToSqlOutput<'_>],
     decoder: &D,
 ) -> Option<Vec<D::Output>> {
     let mut statement = conn.prepare_cached(sql).ok()?;
@@ -162,31 +162,40 @@ fn run<D: Decode>(
 }
 
 /// The statement's values as rusqlite binds them, where that is what sqlx
-/// binds: integers, floats, booleans (as integers), text and blobs.
-/// Dates, decimals and JSON are encoded by sqlx's own rules, so statements
-/// with them are declined.
-fn params(values: &[Value]) -> Option<Vec<Param>> {
+/// binds: integers, floats, booleans (as integers), text and blobs, the
+/// last two borrowed. Dates, decimals and JSON are encoded by sqlx's own
+/// rules, so statements with them are declined.
+fn params(values: &[Value]) -> Option<Vec<ToSqlOutput<'_>>> {
+    let integer = |n: Option<i64>| ToSqlOutput::Owned(n.map_or(Param::Null, Param::Integer));
     values
         .iter()
         .map(|value| {
             Some(match value {
-                Value::Bool(v) => v.map_or(Param::Null, |b| Param::Integer(i64::from(b))),
-                Value::TinyInt(v) => v.map_or(Param::Null, |n| Param::Integer(n.into())),
-                Value::SmallInt(v) => v.map_or(Param::Null, |n| Param::Integer(n.into())),
-                Value::Int(v) => v.map_or(Param::Null, |n| Param::Integer(n.into())),
-                Value::BigInt(v) => v.map_or(Param::Null, Param::Integer),
-                Value::TinyUnsigned(v) => v.map_or(Param::Null, |n| Param::Integer(n.into())),
-                Value::SmallUnsigned(v) => v.map_or(Param::Null, |n| Param::Integer(n.into())),
-                Value::Unsigned(v) => v.map_or(Param::Null, |n| Param::Integer(n.into())),
+                Value::Bool(v) => integer(v.map(i64::from)),
+                Value::TinyInt(v) => integer(v.map(i64::from)),
+                Value::SmallInt(v) => integer(v.map(i64::from)),
+                Value::Int(v) => integer(v.map(i64::from)),
+                Value::BigInt(v) => integer(*v),
+                Value::TinyUnsigned(v) => integer(v.map(i64::from)),
+                Value::SmallUnsigned(v) => integer(v.map(i64::from)),
+                Value::Unsigned(v) => integer(v.map(i64::from)),
                 Value::BigUnsigned(v) => match v {
-                    None => Param::Null,
-                    Some(n) => Param::Integer(i64::try_from(*n).ok()?),
+                    None => integer(None),
+                    Some(n) => integer(Some(i64::try_from(*n).ok()?)),
                 },
-                Value::Float(v) => v.map_or(Param::Null, |n| Param::Real(n.into())),
-                Value::Double(v) => v.map_or(Param::Null, Param::Real),
-                Value::String(v) => v.as_ref().map_or(Param::Null, |s| Param::Text(s.clone())),
-                Value::Char(v) => v.map_or(Param::Null, |c| Param::Text(c.to_string())),
-                Value::Bytes(v) => v.as_ref().map_or(Param::Null, |b| Param::Blob(b.clone())),
+                Value::Float(v) => {
+                    ToSqlOutput::Owned(v.map_or(Param::Null, |n| Param::Real(n.into())))
+                }
+                Value::Double(v) => ToSqlOutput::Owned(v.map_or(Param::Null, Param::Real)),
+                Value::String(v) => v.as_deref().map_or(ToSqlOutput::Owned(Param::Null), |s| {
+                    ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes()))
+                }),
+                Value::Char(v) => {
+                    ToSqlOutput::Owned(v.map_or(Param::Null, |c| Param::Text(c.to_string())))
+                }
+                Value::Bytes(v) => v.as_deref().map_or(ToSqlOutput::Owned(Param::Null), |b| {
+                    ToSqlOutput::Borrowed(ValueRef::Blob(b))
+                }),
                 _ => return None,
             })
         })
