@@ -100,6 +100,7 @@ impl TypeForm {
             options: TypeOptions::default(),
             plugin_options: Map::new(),
             attributes: Map::new(),
+            indexes: Vec::new(),
             extra: Map::new(),
         });
         def.kind = if self.single {

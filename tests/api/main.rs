@@ -8,6 +8,7 @@ mod content;
 
 mod draft_publish;
 mod entries;
+mod indexes;
 mod locales;
 mod management;
 mod media;

@@ -4,7 +4,7 @@
 use cairn_core::auth::admin_users::{self, NewAdmin};
 use cairn_tests::{TestApp, TestServer, Value, backend_tests, json};
 
-async fn signed_in(app: &TestApp) -> (TestServer, String) {
+pub(crate) async fn signed_in(app: &TestApp) -> (TestServer, String) {
     admin_users::create(
         app.context.db().conn(),
         &NewAdmin {

@@ -267,6 +267,34 @@ impl TestApp {
         row.try_get_by_index::<i64>(0).expect("an integer") > 0
     }
 
+    /// The columns of an index, in order, comma-separated; `None` when the
+    /// database has no index of that name.
+    pub async fn index_columns(&self, index: &str) -> Option<String> {
+        let conn = self.context.db().conn();
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT group_concat(name, ',') FROM \
+                 (SELECT name FROM pragma_index_info($1) ORDER BY seqno)"
+            }
+            Backend::Postgres => {
+                "SELECT string_agg(a.attname, ',' ORDER BY k.ord) FROM pg_class c \
+                 JOIN pg_index i ON i.indexrelid = c.oid \
+                 CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) \
+                 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
+                 WHERE c.relname = $1"
+            }
+        };
+        let statement = sea_orm::Statement::from_sql_and_values(
+            conn.get_database_backend(),
+            sql,
+            [index.into()],
+        );
+        conn.query_one_raw(statement)
+            .await
+            .expect("query the catalogue")
+            .and_then(|row| row.try_get_by_index::<Option<String>>(0).expect("a text"))
+    }
+
     /// Runs a query returning one integer, e.g. a count.
     pub async fn scalar(&self, sql: &str, values: Vec<sea_orm::Value>) -> i64 {
         let conn = self.context.db().conn();

@@ -8,11 +8,11 @@ use super::Status;
 use crate::db::cells::{Cells, Decode};
 use crate::db::{Backend, Db};
 use crate::error::{Path, Result, ValidationErrors};
-use crate::query::compile::system_field;
 use crate::schema::attribute::Kind;
 use crate::schema::codec;
 use crate::schema::column::ColumnType;
 use crate::schema::registry::{ContentType, Field};
+use crate::schema::system::system_field;
 use crate::schema::system::{COLUMNS, DOCUMENT_ID, ID, LOCALE, PUBLISHED};
 
 /// The largest row count or offset SQL takes: a signed 64-bit integer.

@@ -29,8 +29,7 @@ use crate::schema::codec;
 use crate::schema::column::{ColumnType, Storage, storage};
 use crate::schema::registry::{Component, ContentType, Field, Schema};
 use crate::schema::system::{
-    CREATED_AT, DOCUMENT_ID, ID, LOCALE, PUBLISHED, PUBLISHED_AT, SOURCE_ID, TARGET_DOCUMENT_ID,
-    UPDATED_AT,
+    DOCUMENT_ID, ID, LOCALE, PUBLISHED, SOURCE_ID, TARGET_DOCUMENT_ID, system_field,
 };
 
 /// Which content types a caller may read.
@@ -909,19 +908,6 @@ pub fn tie_breaker(table: &str, keys: &[SortKey]) -> SortKey {
         column: ColumnType::BigInteger,
         json: false,
     }
-}
-
-/// The fields every row has: API name -> column and type.
-pub fn system_field(name: &str) -> Option<(&'static str, ColumnType)> {
-    Some(match name {
-        "id" => (ID, ColumnType::BigInteger),
-        "documentId" => (DOCUMENT_ID, ColumnType::Varchar(24)),
-        "locale" => (LOCALE, ColumnType::Varchar(35)),
-        "createdAt" => (CREATED_AT, ColumnType::TimestampTz),
-        "updatedAt" => (UPDATED_AT, ColumnType::TimestampTz),
-        "publishedAt" => (PUBLISHED_AT, ColumnType::TimestampTz),
-        _ => return None,
-    })
 }
 
 /// `%`, `_` and `\` taken literally in a LIKE pattern escaped with `\`.

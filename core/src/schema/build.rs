@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::attribute::{self, Attribute, Context, Kind};
 use super::codec;
 use super::column::{Storage, storage};
+use super::indexes;
 use super::model::{ComponentSource, ContentTypeSource, SchemaSources};
 use super::naming;
 use super::registry::{Component, ContentType, Field, Link, Schema};
@@ -243,6 +244,7 @@ fn build_type(
         });
     }
     check_uid_targets(&fields, &origin, errors);
+    let indexes = indexes::parse(&def.indexes, &fields, &origin, errors);
     // Returned even when invalid, so that references to it are checked
     // against what it declares; the errors already stop the build.
     ContentType {
@@ -253,6 +255,7 @@ fn build_type(
         draft_and_publish: def.options.draft_and_publish,
         localized,
         fields,
+        indexes,
         field_ids: BTreeMap::new(),
     }
 }

@@ -136,16 +136,49 @@ impl Draft {
             updated.insert(name.to_owned(), attribute);
         }
         *self.attributes_mut() = updated;
-        if let Some(previous) = previous.filter(|p| *p != name)
-            && let Some(id) = self.field_ids.remove(previous)
-        {
-            self.field_ids.insert(name.to_owned(), id);
+        if let Some(previous) = previous.filter(|p| *p != name) {
+            if let Some(id) = self.field_ids.remove(previous) {
+                self.field_ids.insert(name.to_owned(), id);
+            }
+            self.rename_in_indexes(previous, Some(name));
         }
     }
 
-    /// Removes a field; `false` when there is none.
+    /// Removes a field, and the declared indexes that hold it; `false` when
+    /// there is none.
     pub fn remove_field(&mut self, name: &str) -> bool {
-        self.attributes_mut().shift_remove(name).is_some()
+        let removed = self.attributes_mut().shift_remove(name).is_some();
+        if removed {
+            self.rename_in_indexes(name, None);
+        }
+        removed
+    }
+
+    /// Follows a field rename (`Some`) or removal (`None`) in the type's
+    /// declared indexes: a renamed field keeps its place, an index that
+    /// held a removed field goes.
+    fn rename_in_indexes(&mut self, from: &str, to: Option<&str>) {
+        let Definition::ContentType(def) = &mut self.definition else {
+            return;
+        };
+        let holds = |index: &Value| {
+            index
+                .get("fields")
+                .and_then(Value::as_array)
+                .is_some_and(|fields| fields.iter().any(|f| f == from))
+        };
+        match to {
+            Some(to) => {
+                for index in def.indexes.iter_mut().filter(|i| holds(i)) {
+                    if let Some(fields) = index.get_mut("fields").and_then(Value::as_array_mut) {
+                        for field in fields.iter_mut().filter(|f| *f == from) {
+                            *field = Value::from(to);
+                        }
+                    }
+                }
+            }
+            None => def.indexes.retain(|index| !holds(index)),
+        }
     }
 
     /// Moves a field one place up or down; `false` when it cannot move.
@@ -407,4 +440,52 @@ async fn find(
         .filter(admin_draft::Column::Key.eq(key))
         .one(conn)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article() -> Draft {
+        let def: ContentTypeDef = serde_json::from_value(json!({
+            "kind": "collectionType",
+            "info": {"singularName": "article", "pluralName": "articles", "displayName": "Article"},
+            "attributes": {"title": {"type": "string"}, "views": {"type": "integer"}},
+            "indexes": [{"fields": ["publishedAt", "views"]}, {"fields": ["title"]}]
+        }))
+        .unwrap_or_else(|e| panic!("a valid definition: {e}"));
+        Draft {
+            uid: "api::article.article".into(),
+            definition: Definition::ContentType(def),
+            field_ids: BTreeMap::new(),
+            is_new: false,
+        }
+    }
+
+    fn indexes(draft: &Draft) -> Vec<Value> {
+        match &draft.definition {
+            Definition::ContentType(def) => def.indexes.clone(),
+            Definition::Component(_) => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_renamed_field_keeps_its_place_in_indexes() {
+        let mut draft = article();
+        draft.put_field(Some("views"), "reads", json!({"type": "integer"}));
+        assert_eq!(
+            indexes(&draft),
+            [
+                json!({"fields": ["publishedAt", "reads"]}),
+                json!({"fields": ["title"]})
+            ]
+        );
+    }
+
+    #[test]
+    fn a_removed_field_takes_its_indexes_along() {
+        let mut draft = article();
+        assert!(draft.remove_field("views"));
+        assert_eq!(indexes(&draft), [json!({"fields": ["title"]})]);
+    }
 }

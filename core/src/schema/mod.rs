@@ -7,6 +7,7 @@ pub mod codec;
 pub mod column;
 pub mod ddl;
 pub mod drafts;
+pub mod indexes;
 pub mod load;
 pub mod model;
 pub mod naming;

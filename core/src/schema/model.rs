@@ -41,6 +41,11 @@ pub struct ContentTypeDef {
     pub plugin_options: Map<String, Value>,
     #[serde(default)]
     pub attributes: Map<String, Value>,
+    /// Indexes the type declares for its common reads, e.g.
+    /// `{ "fields": ["publishedAt", "id", "views"] }`; parsed by the build,
+    /// which reports each problem on its path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Value>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::attribute::{Attribute, Kind};
 use super::column::{ColumnType, Storage};
+use super::indexes::DeclaredIndex;
 use super::model::{ComponentDef, ContentTypeDef, TypeKind};
 
 /// A link table and which side of it a field reads.
@@ -51,6 +52,8 @@ pub struct ContentType {
     pub draft_and_publish: bool,
     pub localized: bool,
     pub fields: Vec<Field>,
+    /// The indexes the type declares beside those Cairn always keeps.
+    pub indexes: Vec<DeclaredIndex>,
     /// Stable ids of fields by name, so that an editor's rename is a rename.
     pub field_ids: BTreeMap<String, String>,
 }

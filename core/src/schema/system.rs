@@ -1,5 +1,7 @@
 //! The columns Cairn adds to every content-type table and link table.
 
+use super::column::ColumnType;
+
 /// Row id (one per document, locale and state).
 pub const ID: &str = "id";
 /// The stable id shared by all rows of a document.
@@ -38,3 +40,16 @@ pub const FILES_TABLE: &str = "cairn_files";
 
 /// Length of a document id.
 pub const DOCUMENT_ID_LENGTH: u32 = 24;
+
+/// The fields every row has: API name -> column and type.
+pub fn system_field(name: &str) -> Option<(&'static str, ColumnType)> {
+    Some(match name {
+        "id" => (ID, ColumnType::BigInteger),
+        "documentId" => (DOCUMENT_ID, ColumnType::Varchar(24)),
+        "locale" => (LOCALE, ColumnType::Varchar(35)),
+        "createdAt" => (CREATED_AT, ColumnType::TimestampTz),
+        "updatedAt" => (UPDATED_AT, ColumnType::TimestampTz),
+        "publishedAt" => (PUBLISHED_AT, ColumnType::TimestampTz),
+        _ => return None,
+    })
+}

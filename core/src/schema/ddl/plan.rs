@@ -150,6 +150,10 @@ pub enum Change {
     #[serde(rename_all = "camelCase")]
     DisableI18n { rows_removed: u64 },
     #[serde(rename_all = "camelCase")]
+    AddIndex { fields: Vec<String> },
+    #[serde(rename_all = "camelCase")]
+    DropIndex { fields: Vec<String> },
+    #[serde(rename_all = "camelCase")]
     UpdateInfo { what: Vec<String> },
 }
 
@@ -292,6 +296,8 @@ impl fmt::Display for Change {
                 f,
                 "~ disable i18n ({rows_removed} entries in other locales will be lost)"
             ),
+            Change::AddIndex { fields } => write!(f, "+ index ({})", fields.join(", ")),
+            Change::DropIndex { fields } => write!(f, "- index ({})", fields.join(", ")),
             Change::UpdateInfo { what } => write!(f, "~ {}", what.join(", ")),
         }
     }
@@ -663,6 +669,7 @@ impl Planner<'_> {
                 });
             }
         }
+        index_changes(old, desired, &mut changes);
         self.type_options(old, desired, &mut changes).await?;
         self.field_ids.insert(desired.uid.clone(), ids);
         let table_renamed_from = (old.table != desired.table).then(|| old.table.clone());
@@ -773,6 +780,24 @@ impl Planner<'_> {
             _ => return Ok(0),
         };
         count(self.conn, statement).await
+    }
+}
+
+/// Declared indexes added and removed; a renamed field moves its indexes.
+fn index_changes(old: &ContentType, desired: &ContentType, changes: &mut Vec<Change>) {
+    for index in &old.indexes {
+        if !desired.indexes.iter().any(|i| i.columns == index.columns) {
+            changes.push(Change::DropIndex {
+                fields: index.fields.clone(),
+            });
+        }
+    }
+    for index in &desired.indexes {
+        if !old.indexes.iter().any(|i| i.columns == index.columns) {
+            changes.push(Change::AddIndex {
+                fields: index.fields.clone(),
+            });
+        }
     }
 }
 
