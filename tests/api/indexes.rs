@@ -103,8 +103,13 @@ backend_tests! {
             {"fields": ["views", "views"]},
             {"fields": ["rating"]},
             {"fields": ["rating"]},
-            "views"
+            "views",
+            {"fields": ["x_y", "z"]},
+            {"fields": ["x", "y_z"]}
         ]);
+        for name in ["x_y", "z", "x", "y_z"] {
+            article["attributes"][name] = json!({"type": "integer"});
+        }
         let request = json!({"contentTypes": [{"uid": "api::article.article", "schema": article}]});
         let (status, body) = server
             .send(server.client.post(server.url("/management/schema/apply")).bearer_auth(&token).json(&request))
@@ -134,7 +139,8 @@ backend_tests! {
         expect("indexes.5.fields.1", "`views` is listed twice");
         expect("indexes.7", "an index on (rating) is declared twice");
         expect("indexes.8", "an index is an object");
-        assert_eq!(errors.len(), 9, "{errors:#?}");
+        expect("indexes.10", "an index on (x, y_z) would take the name of another one");
+        assert_eq!(errors.len(), 10, "{errors:#?}");
         assert_eq!(app.index_columns("ix_articles_by_rating").await, None, "nothing was applied");
         server.stop().await;
     }

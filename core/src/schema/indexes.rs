@@ -27,6 +27,13 @@ pub struct DeclaredIndex {
     pub columns: Vec<String>,
 }
 
+impl DeclaredIndex {
+    /// What the index's name is made of: `ix_<table>_<name>`.
+    pub fn name(&self) -> String {
+        format!("by_{}", self.columns.join("_"))
+    }
+}
+
 /// Parses the `indexes` of a type whose fields are `fields`; problems are
 /// reported under `origin › indexes › <n>`.
 pub fn parse(
@@ -43,6 +50,14 @@ pub fn parse(
                 path,
                 format!(
                     "an index on ({}) is declared twice",
+                    index.fields.join(", ")
+                ),
+            ),
+            // Names join the columns with underscores: (a_b, c) and (a, b_c) would clash.
+            Some(index) if declared.iter().any(|d| d.name() == index.name()) => errors.push(
+                path,
+                format!(
+                    "an index on ({}) would take the name of another one; list its fields otherwise",
                     index.fields.join(", ")
                 ),
             ),

@@ -188,11 +188,16 @@ pub fn indexes(content_type: &ContentType) -> Vec<IndexSpec> {
     for declared in &content_type.indexes {
         let mut columns = vec![PUBLISHED, LOCALE];
         columns.extend(declared.columns.iter().map(String::as_str));
-        let suffix = format!("by_{}", declared.columns.join("_"));
         if !columns.contains(&ID) {
             columns.push(ID);
         }
-        specs.push(IndexSpec::new("ix", table, &suffix, &columns, false));
+        specs.push(IndexSpec::new(
+            "ix",
+            table,
+            &declared.name(),
+            &columns,
+            false,
+        ));
     }
     for field in &content_type.fields {
         if field.attribute.unique && field.column_type().is_some() {
