@@ -22,10 +22,7 @@ pub fn markdown(args: &RunArgs, reports: &[BackendReport]) -> String {
             .as_ref()
             .map_or(0.0, |c| c.requests_per_second);
         let _ = writeln!(out, "### {}\n", report.backend);
-        let _ = writeln!(
-            out,
-            "| request | req/s | p50 | p99 | vs ceiling | non-2xx |"
-        );
+        let _ = writeln!(out, "| request | req/s | p50 | p99 | vs ceiling | failed |");
         let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: |");
         if let Some(c) = &report.ceiling {
             let _ = writeln!(
@@ -67,6 +64,11 @@ pub fn markdown(args: &RunArgs, reports: &[BackendReport]) -> String {
             out,
             "- first Q1 after a restart, counting the matches: {}",
             ms(report.cold_list)
+        );
+        let _ = writeln!(
+            out,
+            "- first Q3 after a start, matching every title: {}",
+            ms(report.first_scan)
         );
         if let Some(first) = report.first_render {
             let _ = writeln!(

@@ -72,21 +72,33 @@ pub async fn run(
     parse(&text).ok_or_else(|| format!("cannot read wrk's report:\n{text}").into())
 }
 
+/// Reads wrk's report. A row where nothing completed (every request timed
+/// out) is a finding, not an error: it reads as 0 requests a second.
 fn parse(text: &str) -> Option<Result> {
     let mut result = Result::default();
+    let mut rate = false;
     for line in text.lines().map(str::trim) {
         let mut words = line.split_whitespace();
         match (words.next(), words.next()) {
             (Some("Requests/sec:"), Some(value)) => {
-                result.requests_per_second = value.parse().ok()?
+                result.requests_per_second = value.parse().ok()?;
+                rate = true;
             }
             (Some("50%"), Some(value)) => result.p50 = duration(value)?,
             (Some("99%"), Some(value)) => result.p99 = duration(value)?,
-            (Some("Non-2xx"), _) => result.failures = line.rsplit(' ').next()?.parse().ok()?,
+            (Some("Non-2xx"), _) => {
+                result.failures += line.rsplit(' ').next()?.parse::<u64>().ok()?
+            }
+            // `Socket errors: connect 0, read 0, write 0, timeout 12`
+            (Some("Socket"), Some("errors:")) => {
+                result.failures += words
+                    .filter_map(|word| word.trim_end_matches(',').parse::<u64>().ok())
+                    .sum::<u64>()
+            }
             _ => {}
         }
     }
-    (result.requests_per_second > 0.0).then_some(result)
+    rate.then_some(result)
 }
 
 /// `812.00us`, `1.23ms`, `2.01s`.
@@ -116,5 +128,14 @@ mod tests {
         assert_eq!(result.p99, Duration::from_micros(3210));
         assert_eq!(result.failures, 3);
         assert!((result.requests_per_second - 10000.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_row_where_every_request_timed_out_reads_as_zero() {
+        let report = "Running 10s test @ http://127.0.0.1:1/\n  Latency Distribution\n     50%    0.00us\n     99%    0.00us\n  0 requests in 10.02s, 0.00B read\n  Socket errors: connect 0, read 1, write 0, timeout 32\nRequests/sec:      0.00\n";
+        let result = parse(report).unwrap_or_else(|| panic!("a report"));
+        assert_eq!(result.requests_per_second, 0.0);
+        assert_eq!(result.failures, 33);
+        assert!(parse("wrk: cannot connect").is_none());
     }
 }
