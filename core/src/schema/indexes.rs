@@ -5,14 +5,13 @@
 //! read of the content API filters on by equality, and ends with the row id,
 //! which breaks ties in every sort: `{ "fields": ["publishedAt", "id",
 //! "views"] }` serves "newest published first, filtered on views" from the
-//! index alone, rows that fail the filter included.
+//! index, passing over rows that fail the filter without reading the table.
 
 use serde_json::Value;
 
 use super::column::ColumnType;
 use super::registry::Field;
 use super::system::{ID, PUBLISHED_AT, system_field};
-
 use crate::error::{Path, ValidationErrors};
 
 /// Fields an index may hold beyond the prefix Cairn adds.
@@ -91,8 +90,7 @@ fn parse_one(
     let mut valid = true;
     for key in object.keys().filter(|k| *k != "fields") {
         let message = if key == "unique" {
-            "indexes over several fields cannot be unique; mark an attribute `unique` instead"
-                .to_owned()
+            "declared indexes cannot be unique; mark an attribute `unique` instead".to_owned()
         } else {
             format!("unknown key `{key}`: an index lists its `fields`")
         };
