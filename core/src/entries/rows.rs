@@ -12,8 +12,7 @@ use crate::schema::attribute::Kind;
 use crate::schema::codec;
 use crate::schema::column::ColumnType;
 use crate::schema::registry::{ContentType, Field};
-use crate::schema::system::system_field;
-use crate::schema::system::{COLUMNS, DOCUMENT_ID, ID, LOCALE, PUBLISHED};
+use crate::schema::system::{COLUMNS, DOCUMENT_ID, ID, LOCALE, PUBLISHED, system_field};
 
 /// The largest row count or offset SQL takes: a signed 64-bit integer.
 const MAX_ROWS: u64 = i64::MAX as u64;
