@@ -6,7 +6,7 @@ use cairn_core::entries::{
     ListOptions, LocaleScope, Populate, PopulateField, ReadOptions, Status, WriteOptions,
 };
 use cairn_core::query::{Pagination, Sort};
-use cairn_tests::{TestApp, Value, backend_tests, data};
+use cairn_tests::{TestApp, Value, assert_failure, backend_tests, data};
 
 async fn blog(app: &TestApp) {
     app.apply_fixture("blog/src").await;
@@ -30,13 +30,6 @@ fn failures(error: Error) -> Vec<(String, String)> {
             .collect(),
         other => panic!("expected a validation error, got {other}"),
     }
-}
-
-fn assert_failure(found: &[(String, String)], path: &str, fragment: &str) {
-    assert!(
-        found.iter().any(|(p, m)| p == path && m.contains(fragment)),
-        "no error at `{path}` containing {fragment:?} in {found:#?}"
-    );
 }
 
 backend_tests! {

@@ -4,7 +4,7 @@
 use cairn_core::entries::WriteOptions;
 use cairn_core::schema::ddl::{ChangeRequest, FieldRename};
 use cairn_core::schema::load;
-use cairn_tests::{TestApp, Value, backend_tests, data, json, type_def};
+use cairn_tests::{TestApp, Value, assert_failure, backend_tests, data, json, type_def};
 
 use crate::management::signed_in;
 
@@ -124,12 +124,7 @@ backend_tests! {
                 (path.join("."), e["message"].as_str().unwrap().to_owned())
             })
             .collect();
-        let expect = |path: &str, fragment: &str| {
-            assert!(
-                errors.iter().any(|(p, m)| p == path && m.contains(fragment)),
-                "no error at {path} containing {fragment:?} in {errors:#?}"
-            );
-        };
+        let expect = |path: &str, fragment: &str| assert_failure(&errors, path, fragment);
         expect("indexes.0.fields.0", "`category` is a relation field: its values live in another table");
         expect("indexes.1.fields.0", "`body` is a richtext field: its values are too long to index");
         expect("indexes.1.fields.1", "`nope` is not a field of this type");

@@ -4,7 +4,7 @@
 use cairn_core::Error;
 use cairn_core::schema::ddl::{ChangeRequest, Step};
 use cairn_core::schema::load;
-use cairn_tests::{TestApp, backend_tests, data, type_def};
+use cairn_tests::{TestApp, assert_failure, backend_tests, data, type_def};
 
 backend_tests! {
     async fn applying_a_strapi_project_creates_its_types_once(app) {
@@ -56,12 +56,7 @@ backend_tests! {
                 (format!("{file}:{}", e.path.0[1..].join(".")), e.message.clone())
             })
             .collect();
-        let expect = |location: &str, fragment: &str| {
-            assert!(
-                found.iter().any(|(l, m)| l == location && m.contains(fragment)),
-                "no error at {location} containing {fragment:?} in {found:#?}"
-            );
-        };
+        let expect = |location: &str, fragment: &str| assert_failure(&found, location, fragment);
         expect("broken.json:attributes.subtitle", "unknown attribute type `strng`");
         expect("broken.json:attributes.owner", "relation target `api::person.person` is not a content type");
         expect("broken.json:attributes.documentId", "reserved");

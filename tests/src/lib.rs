@@ -402,6 +402,15 @@ impl TestApp {
     }
 }
 
+/// Asserts that `found` (path, message pairs of a validation error) holds
+/// an error at `path` whose message contains `fragment`.
+pub fn assert_failure(found: &[(String, String)], path: &str, fragment: &str) {
+    assert!(
+        found.iter().any(|(p, m)| p == path && m.contains(fragment)),
+        "no error at `{path}` containing {fragment:?} in {found:#?}"
+    );
+}
+
 /// The definition of the type with this singular name, to edit in a test.
 pub fn type_def<'a>(
     sources: &'a mut cairn_core::schema::SchemaSources,

@@ -161,23 +161,24 @@ impl Draft {
         let Definition::ContentType(def) = &mut self.definition else {
             return;
         };
-        let holds = |index: &Value| {
-            index
-                .get("fields")
-                .and_then(Value::as_array)
-                .is_some_and(|fields| fields.iter().any(|f| f == from))
-        };
         match to {
             Some(to) => {
-                for index in def.indexes.iter_mut().filter(|i| holds(i)) {
-                    if let Some(fields) = index.get_mut("fields").and_then(Value::as_array_mut) {
-                        for field in fields.iter_mut().filter(|f| *f == from) {
-                            *field = Value::from(to);
-                        }
-                    }
+                let names = def
+                    .indexes
+                    .iter_mut()
+                    .filter_map(|index| index.get_mut("fields"))
+                    .filter_map(Value::as_array_mut)
+                    .flatten();
+                for name in names.filter(|name| *name == from) {
+                    *name = Value::from(to);
                 }
             }
-            None => def.indexes.retain(|index| !holds(index)),
+            None => def.indexes.retain(|index| {
+                index
+                    .get("fields")
+                    .and_then(Value::as_array)
+                    .is_none_or(|names| !names.iter().any(|name| name == from))
+            }),
         }
     }
 
