@@ -348,23 +348,37 @@ impl Variant {
     /// The variant's file name under its original's folder: equal variants
     /// of a file share it whichever URL asked for them.
     pub fn key_name(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(width) = self.target.width {
-            parts.push(format!("w{width}"));
-        }
-        if let Some(height) = self.target.height {
-            parts.push(format!("h{height}"));
-        }
-        if parts.is_empty() {
-            parts.push("full".to_owned());
-        }
-        if self.target.width.is_some() && self.target.height.is_some() {
-            parts.push(self.target.fit.name().to_owned());
+        use std::fmt::Write;
+
+        // One buffer: every request for a variant works out its key.
+        let mut name = String::with_capacity(24);
+        let mut part = |args: std::fmt::Arguments| {
+            if !name.is_empty() {
+                name.push('-');
+            }
+            // Writing to a String cannot fail.
+            let _ = name.write_fmt(args);
+        };
+        match (self.target.width, self.target.height) {
+            (None, None) => part(format_args!("full")),
+            (width, height) => {
+                if let Some(width) = width {
+                    part(format_args!("w{width}"));
+                }
+                if let Some(height) = height {
+                    part(format_args!("h{height}"));
+                }
+                if width.is_some() && height.is_some() {
+                    part(format_args!("{}", self.target.fit.name()));
+                }
+            }
         }
         if self.format != Format::Png {
-            parts.push(format!("q{}", self.quality));
+            part(format_args!("q{}", self.quality));
         }
-        format!("{}.{}", parts.join("-"), self.format.ext())
+        name.push('.');
+        name.push_str(self.format.ext());
+        name
     }
 }
 
@@ -469,6 +483,11 @@ mod tests {
             resolve(&policy, "preset=card&dpr=3", None)?.key_name(),
             "w1200-h900-cover-q80.jpg"
         );
+        assert_eq!(
+            resolve(&policy, "fm=webp&q=60", None)?.key_name(),
+            "full-q60.webp"
+        );
+        assert_eq!(resolve(&policy, "h=600", None)?.key_name(), "h600-q80.jpg");
         Ok(())
     }
 

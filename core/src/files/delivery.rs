@@ -5,6 +5,8 @@
 //! from the file's storage name and the normalised parameters alone. On a
 //! miss, concurrent requests for the same variant wait for one render.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use cairn_media::MediaError;
 use cairn_media::image::{FocalPoint, Format, encode, orient, resize};
@@ -71,29 +73,27 @@ impl Files {
         let variant_key = Key::new(hash)
             .and_then(|folder| folder.join(&variant.key_name()))
             .map_err(|_| not_found())?;
-        let delivery = |object, cache| Delivery {
+        let delivery = |(object, etag), cache| Delivery {
             object,
             content_type: variant.format.mime().to_owned(),
-            etag: format!(
-                "\"{}\"",
-                &hex::encode(Sha256::digest(variant_key.as_str()))[..32]
-            ),
+            etag,
             vary_accept: variant.negotiated,
             cache: Some(cache),
         };
-        if let Some(object) = self.stored_variant(&variant_key, request.range).await? {
-            return Ok(delivery(object, CacheStatus::Hit));
+        if let Some(found) = self.stored_variant(&variant_key, request.range).await? {
+            return Ok(delivery(found, CacheStatus::Hit));
         }
         let _turn = self.inner.renders.turn(variant_key.to_string()).await;
         // Another request may have rendered it while this one waited.
         match self.stored_variant(&variant_key, request.range).await? {
-            Some(object) => Ok(delivery(object, CacheStatus::Hit)),
+            Some(found) => Ok(delivery(found, CacheStatus::Hit)),
             None => {
                 let bytes = self
                     .render(&key, hash, &variant, &variant_key, request.name)
                     .await?;
-                self.keep_variant(&variant_key, &bytes);
-                in_memory(bytes, request.range).map(|object| delivery(object, CacheStatus::Miss))
+                let etag = self.keep_variant(&variant_key, &bytes);
+                in_memory(bytes, request.range)
+                    .map(|object| delivery((object, etag), CacheStatus::Miss))
             }
         }
     }
@@ -197,35 +197,63 @@ impl Files {
             .filter(|row| format!("{}{}", row.hash, row.ext) == key.as_str()))
     }
 
-    /// A rendered variant: from memory, or from the store (and then kept
-    /// in memory when it is small enough).
-    async fn stored_variant(&self, key: &Key, range: Option<ByteRange>) -> Result<Option<Object>> {
+    /// A rendered variant and its ETag: from memory, or from the store (and
+    /// then kept in memory when it is small enough).
+    async fn stored_variant(
+        &self,
+        key: &Key,
+        range: Option<ByteRange>,
+    ) -> Result<Option<(Object, String)>> {
         let storage = self.inner.storage.as_ref();
         let read = |e| Error::media(key.as_str(), e);
+        let from_store = |object: Option<Object>| object.map(|object| (object, variant_etag(key)));
         let Some(variants) = &self.inner.variants else {
-            return storage.get(key, range).await.map_err(read);
+            return storage.get(key, range).await.map(from_store).map_err(read);
         };
-        if let Some(bytes) = variants.get(key.as_str()) {
-            return in_memory(bytes, range).map(Some);
+        if let Some(kept) = variants.get(key.as_str()) {
+            return in_memory(kept.bytes, range)
+                .map(|object| Some((object, kept.etag.to_string())));
         }
         match storage::read_all(storage, key, MAX_KEPT_VARIANT).await {
             Ok(Some(bytes)) => {
-                self.keep_variant(key, &bytes);
-                in_memory(bytes, range).map(Some)
+                let etag = self.keep_variant(key, &bytes);
+                in_memory(bytes, range).map(|object| Some((object, etag)))
             }
             Ok(None) => Ok(None),
-            Err(MediaError::TooLarge { .. }) => storage.get(key, range).await.map_err(read),
+            Err(MediaError::TooLarge { .. }) => {
+                storage.get(key, range).await.map(from_store).map_err(read)
+            }
             Err(error) => Err(read(error)),
         }
     }
 
-    fn keep_variant(&self, key: &Key, bytes: &Bytes) {
+    /// Keeps a rendered variant in memory when it is small enough; its ETag.
+    fn keep_variant(&self, key: &Key, bytes: &Bytes) -> String {
+        let etag = variant_etag(key);
         if let Some(variants) = &self.inner.variants
             && bytes.len() as u64 <= MAX_KEPT_VARIANT
         {
-            variants.insert(key.to_string(), bytes.clone());
+            let kept = KeptVariant {
+                bytes: bytes.clone(),
+                etag: etag.as_str().into(),
+            };
+            variants.insert(key.to_string(), kept);
         }
+        etag
     }
+}
+
+/// A rendered variant in memory, with its ETag worked out once rather than
+/// hashed and formatted again on every request.
+#[derive(Clone)]
+pub(super) struct KeptVariant {
+    pub(super) bytes: Bytes,
+    etag: Arc<str>,
+}
+
+/// A variant's strong validator: its content never changes under its key.
+fn variant_etag(key: &Key) -> String {
+    format!("\"{}\"", hex::encode(&Sha256::digest(key.as_str())[..16]))
 }
 
 /// The largest variant kept in memory.

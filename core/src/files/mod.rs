@@ -13,7 +13,6 @@ mod upload;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use cairn_media::image::{FocalPoint, Limits};
 use cairn_media::spool::Spool;
 use cairn_media::storage::{Key, LocalStorage, S3Settings, S3Storage, Storage};
@@ -27,6 +26,8 @@ use tokio::sync::Semaphore;
 pub use delivery::{CacheStatus, Delivery, DeliveryRequest};
 pub use object::file_object;
 pub use upload::{FileInfo, Upload};
+
+use self::delivery::KeptVariant;
 
 use crate::config::{MediaConfig, StorageKind};
 use crate::db::Db;
@@ -57,7 +58,7 @@ struct Inner {
     /// Rendered variants in memory, by variant key. Variants never change
     /// under their key; the time limit bounds how long one deleted on
     /// another instance is still served here.
-    variants: Option<moka::sync::Cache<String, Bytes>>,
+    variants: Option<moka::sync::Cache<String, KeptVariant>>,
     /// Decoding and encoding run on blocking threads, one per core at most:
     /// a burst of uploads or first requests queues instead of exhausting
     /// memory.
@@ -127,8 +128,8 @@ impl Files {
                 variants: (config.variant_cache_bytes > 0).then(|| {
                     moka::sync::Cache::builder()
                         .max_capacity(config.variant_cache_bytes)
-                        .weigher(|key: &String, bytes: &Bytes| {
-                            u32::try_from(key.len() + bytes.len()).unwrap_or(u32::MAX)
+                        .weigher(|key: &String, kept: &KeptVariant| {
+                            u32::try_from(key.len() + kept.bytes.len()).unwrap_or(u32::MAX)
                         })
                         .time_to_live(Duration::from_secs(60))
                         .support_invalidation_closures()
