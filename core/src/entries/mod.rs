@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use rand::Rng;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityName};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -31,6 +31,7 @@ pub use versions::{Version, VersionSummary};
 use self::rows::{Row, RowReader};
 use self::validate::Target;
 use self::validate::{Prepared, Validator, is_empty};
+use crate::db::entities::version;
 use crate::db::errors::unique_violation;
 use crate::db::{Backend, Db, scalar_i64};
 use crate::error::{Error, Path, Result, ValidationErrors};
@@ -218,14 +219,30 @@ impl Entries {
         Ok(rows.len())
     }
 
-    /// Refreshes PostgreSQL's statistics of this type's table, so that the
-    /// planner knows its size after a bulk load. SQLite is left alone: its
-    /// ANALYZE keeps value samples (STAT4) that make SQLite compile a
-    /// statement again on every run whose bound values they could steer,
-    /// and the indexes Cairn creates serve its queries without statistics.
+    /// Refreshes PostgreSQL's statistics of the tables a create writes (this
+    /// type's rows, the links it owns, the versions), so that the planner
+    /// knows their size during and after a bulk load. It also drops the
+    /// plans connections keep for them: a plan made while a table was
+    /// nearly empty scans it, and without this would be kept as it grows.
+    /// SQLite is left alone: its ANALYZE keeps value samples (STAT4) that
+    /// make SQLite compile a statement again on every run whose bound values
+    /// they could steer, and the indexes Cairn creates serve its queries
+    /// without statistics.
     pub async fn analyze(&self) -> Result<()> {
         if self.db.backend() == Backend::Postgres {
-            let sql = format!("ANALYZE \"{}\"", self.content_type.table);
+            let ct = &self.content_type;
+            let owned_links = ct
+                .fields
+                .iter()
+                .filter_map(|field| field.link.as_ref())
+                .filter(|link| !link.inverse)
+                .map(|link| link.table.as_str());
+            let tables: Vec<String> = [ct.table.as_str(), version::Entity.table_name()]
+                .into_iter()
+                .chain(owned_links)
+                .map(|table| format!("\"{table}\""))
+                .collect();
+            let sql = format!("ANALYZE {}", tables.join(", "));
             self.db.conn().execute_unprepared(&sql).await?;
         }
         Ok(())

@@ -66,10 +66,11 @@ pub async fn run(
                 batch: Vec::with_capacity(batch as usize),
                 lines: Vec::with_capacity(batch as usize),
                 imported: 0,
+                analyzed: 0,
             };
             let outcome = import.read(input, batch as usize).await;
             let name = entries.content_type().display_name().to_owned();
-            if import.imported > 0 {
+            if import.imported > import.analyzed {
                 entries.analyze().await?;
             }
             match outcome {
@@ -98,6 +99,8 @@ struct Import<'a> {
     /// The file's line number of each document in `batch`.
     lines: Vec<usize>,
     imported: usize,
+    /// Documents imported when the statistics were last refreshed.
+    analyzed: usize,
 }
 
 impl Import<'_> {
@@ -132,6 +135,14 @@ impl Import<'_> {
                 self.imported += created;
                 self.batch.clear();
                 self.lines.clear();
+                // After the first batch and whenever the import has doubled:
+                // PostgreSQL plans each statement again for the table's new
+                // size, rather than scanning it with a plan made when it
+                // was nearly empty (which made an import quadratic).
+                if self.imported >= 2 * self.analyzed {
+                    self.entries.analyze().await?;
+                    self.analyzed = self.imported;
+                }
                 Ok(())
             }
             Err(Error::Validation(mut errors)) => {
