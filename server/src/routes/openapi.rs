@@ -42,8 +42,12 @@ async fn docs_root() -> HttpResponse {
         .finish()
 }
 
+/// The docs in a scope, so content reads never try their pattern.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/openapi.json", web::get().to(openapi_json))
-        .route("/api/docs", web::get().to(docs_root))
-        .route("/api/docs/{tail:.*}", web::get().to(docs));
+        .service(
+            web::scope("/api/docs")
+                .route("", web::get().to(docs_root))
+                .route("/{tail:.*}", web::get().to(docs)),
+        );
 }

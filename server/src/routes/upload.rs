@@ -7,7 +7,7 @@
 //! `/uploads/...` (see `uploads.rs`).
 
 use actix_multipart::{Field, Multipart, MultipartError};
-use actix_web::{HttpResponse, delete, get, post, put, web};
+use actix_web::{HttpResponse, web};
 use cairn_core::files::{FileInfo, FileUpdate, Upload};
 use cairn_core::{AppContext, Error};
 use futures::StreamExt;
@@ -41,7 +41,6 @@ impl Reader<'_> {
     }
 }
 
-#[post("/api/upload")]
 async fn upload_files(
     context: web::Data<AppContext>,
     principal: Principal,
@@ -172,7 +171,6 @@ fn require_token(principal: &Principal) -> ApiResult<()> {
     }
 }
 
-#[get("/api/upload/files")]
 async fn list_files(
     context: web::Data<AppContext>,
     principal: Principal,
@@ -181,7 +179,6 @@ async fn list_files(
     Ok(HttpResponse::Ok().json(context.files().list().await?))
 }
 
-#[get("/api/upload/files/{id}")]
 async fn get_file(
     context: web::Data<AppContext>,
     principal: Principal,
@@ -191,7 +188,6 @@ async fn get_file(
     Ok(HttpResponse::Ok().json(context.files().find(*id).await?))
 }
 
-#[put("/api/upload/files/{id}")]
 async fn update_file(
     context: web::Data<AppContext>,
     principal: Principal,
@@ -202,7 +198,6 @@ async fn update_file(
     Ok(HttpResponse::Ok().json(context.files().update(*id, body.into_inner()).await?))
 }
 
-#[delete("/api/upload/files/{id}")]
 async fn delete_file(
     context: web::Data<AppContext>,
     principal: Principal,
@@ -212,10 +207,18 @@ async fn delete_file(
     Ok(HttpResponse::Ok().json(context.files().delete(*id).await?))
 }
 
+/// One scope: its fixed prefix turns every other path away before the
+/// patterns inside run, and each pattern tried is a regex search.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(upload_files)
-        .service(list_files)
-        .service(get_file)
-        .service(update_file)
-        .service(delete_file);
+    cfg.service(
+        web::scope("/api/upload")
+            .route("", web::post().to(upload_files))
+            .route("/files", web::get().to(list_files))
+            .service(
+                web::resource("/files/{id}")
+                    .route(web::get().to(get_file))
+                    .route(web::put().to(update_file))
+                    .route(web::delete().to(delete_file)),
+            ),
+    );
 }

@@ -101,9 +101,12 @@ async fn serve_file(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // In a scope, so content reads never try this pattern.
     cfg.service(
-        web::resource("/uploads/{name}")
-            .route(web::get().to(serve_file))
-            .route(web::head().to(serve_file)),
+        web::scope("/uploads").service(
+            web::resource("/{name}")
+                .route(web::get().to(serve_file))
+                .route(web::head().to(serve_file)),
+        ),
     );
 }
