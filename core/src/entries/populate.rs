@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Map, Value};
 
 use super::Status;
-use super::rows::{Row, RowReader, is_structured};
+use super::rows::{Row, RowReader, is_structured, shows};
 use crate::db::cells::Columns;
 use crate::db::entities::file;
 use crate::db::{Backend, Db};
@@ -218,8 +218,9 @@ impl Reader<'_> {
         row: &mut Row,
         fields: Option<&[String]>,
     ) -> Entry {
-        let wanted = |name: &str| fields.is_none_or(|fields| fields.iter().any(|f| f == name));
-        let mut entry = Map::new();
+        let wanted = |name: &str| shows(fields, name);
+        // The fields and up to five system values, without growing.
+        let mut entry = Map::with_capacity(content_type.fields.len() + 5);
         entry.insert("id".into(), Value::from(row.id));
         entry.insert("documentId".into(), Value::String(row.document_id.clone()));
         for field in &content_type.fields {

@@ -12,13 +12,18 @@ use crate::schema::attribute::Kind;
 use crate::schema::codec;
 use crate::schema::column::ColumnType;
 use crate::schema::registry::{ContentType, Field};
-use crate::schema::system::{COLUMNS, DOCUMENT_ID, ID, LOCALE, PUBLISHED, system_field};
+use crate::schema::system::{
+    COLUMNS, CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, ID, LOCALE, PUBLISHED, PUBLISHED_AT,
+    UPDATED_AT, UPDATED_BY_ID, system_field,
+};
 
 /// The largest row count or offset SQL takes: a signed 64-bit integer.
 const MAX_ROWS: u64 = i64::MAX as u64;
 
 /// One row as the engine works with it: system values plus the stored value
 /// of the selected column fields (never passwords), keyed by attribute name.
+/// A row read for a response (`RowReader::selecting`) leaves the timestamps
+/// it does not show empty, and the authors `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub id: i64,
@@ -49,8 +54,17 @@ impl Row {
 pub struct RowReader<'a> {
     content_type: &'a ContentType,
     backend: Backend,
+    /// Which of the system `COLUMNS` are read; the others are selected as
+    /// NULL, which keeps every cell at its position.
+    system: [bool; COLUMNS.len()],
     columns: Vec<(&'a Field, ColumnType)>,
     extra: Vec<(SimpleExpr, ColumnType)>,
+}
+
+/// Whether a response with the `fields` asked for (all when `None`) shows
+/// the field `name`.
+pub fn shows(fields: Option<&[String]>, name: &str) -> bool {
+    fields.is_none_or(|fields| fields.iter().any(|f| f == name))
 }
 
 impl<'a> RowReader<'a> {
@@ -59,6 +73,7 @@ impl<'a> RowReader<'a> {
         RowReader {
             content_type,
             backend,
+            system: [true; COLUMNS.len()],
             columns: content_type
                 .column_fields()
                 .filter(|(field, _)| !matches!(field.attribute.kind, Kind::Password(_)))
@@ -68,7 +83,9 @@ impl<'a> RowReader<'a> {
     }
 
     /// The scalar `fields` asked for (all when `None`) plus the component
-    /// and dynamic-zone columns in `populated`; names are checked.
+    /// and dynamic-zone columns in `populated`; names are checked. Of the
+    /// system columns it reads those a response shows or population needs:
+    /// decoding the others cost a sixth of a list's own work.
     pub fn selecting(
         content_type: &'a ContentType,
         backend: Backend,
@@ -115,12 +132,20 @@ impl<'a> RowReader<'a> {
                 if is_structured(&field.attribute.kind) {
                     return populated.contains(&name);
                 }
-                fields.is_none_or(|fields| fields.iter().any(|f| f == name))
+                shows(fields, name)
             })
             .collect();
+        let system = COLUMNS.map(|column| match column {
+            PUBLISHED_AT => shows(fields, "publishedAt"),
+            CREATED_AT => shows(fields, "createdAt"),
+            UPDATED_AT => shows(fields, "updatedAt"),
+            CREATED_BY_ID | UPDATED_BY_ID => false,
+            _ => true,
+        });
         Ok(RowReader {
             content_type,
             backend,
+            system,
             columns,
             extra: Vec::new(),
         })
@@ -137,8 +162,12 @@ impl<'a> RowReader<'a> {
         let table = Alias::new(&self.content_type.table);
         let mut select = Query::select();
         select.from(table.clone());
-        for column in COLUMNS {
-            select.column((table.clone(), Alias::new(column)));
+        for (column, read) in COLUMNS.into_iter().zip(self.system) {
+            if read {
+                select.column((table.clone(), Alias::new(column)));
+            } else {
+                select.expr(Expr::cust("NULL"));
+            }
         }
         for (field, _) in &self.columns {
             select.column((table.clone(), Alias::new(&field.column)));
@@ -246,7 +275,7 @@ impl Decode for RowReader<'_> {
     type Output = Row;
 
     fn decode<C: Cells>(&self, row: &C) -> Result<Row> {
-        let mut values = Map::new();
+        let mut values = Map::with_capacity(self.columns.len());
         for (offset, (field, column_type)) in self.columns.iter().enumerate() {
             let value = codec::decode(row, COLUMNS.len() + offset, *column_type, self.backend)?;
             values.insert(field.attribute.name.clone(), value);

@@ -30,6 +30,9 @@ use crate::http::error::{ApiError, ApiResult};
 use crate::http::principal::Principal;
 use crate::http::response_cache::{Cached, ResponseCache};
 
+/// The bytes a response body starts with: a page of 25 short entries.
+const RESPONSE_CAPACITY: usize = 8 * 1024;
+
 /// What a caller may do with one content type.
 struct Access {
     drafts: bool,
@@ -151,9 +154,12 @@ where
         return Ok(hit(cached));
     }
     let (value, status) = compute.await?;
-    let body = web::Bytes::from(
-        serde_json::to_vec(&value).map_err(|e| ApiError::from(Error::internal(e)))?,
-    );
+    // Growing from empty copied a page of entries about ten times over;
+    // the spare capacity goes back before the body is kept.
+    let mut body = Vec::with_capacity(RESPONSE_CAPACITY);
+    serde_json::to_writer(&mut body, &value).map_err(|e| ApiError::from(Error::internal(e)))?;
+    body.shrink_to_fit();
+    let body = web::Bytes::from(body);
     let etag = conditional::etag(&body);
     let response = conditional::json(request, body.clone(), &etag, cache_control);
     if status == Status::Published {
