@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::dataset::Seeds;
+
 type Outcome<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 #[derive(Parser)]
@@ -31,6 +33,14 @@ struct Cli {
 enum Command {
     /// Run the benchmark and print the report.
     Run(RunArgs),
+    /// Load the dataset and leave it, with a configuration and tokens, for
+    /// running and profiling a server by hand.
+    Prepare {
+        #[command(flatten)]
+        installation: Installation,
+        #[arg(long, value_enum, default_value = "sqlite")]
+        backend: Backend,
+    },
     /// Serve a file's bytes as JSON on every path (the ceiling).
     Ceiling {
         #[arg(long)]
@@ -46,11 +56,24 @@ enum Backend {
     Postgres,
 }
 
+/// What is measured: the binary, the database server, the dataset's size.
 #[derive(clap::Args, Clone)]
-struct RunArgs {
+struct Installation {
     /// Articles in the dataset.
     #[arg(long, default_value_t = 10_000)]
     articles: usize,
+    /// A PostgreSQL server to create the benchmark's database on.
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    postgres: String,
+    /// The cairn binary to measure.
+    #[arg(long, default_value = "target/release/cairn")]
+    cairn: PathBuf,
+}
+
+#[derive(clap::Args, Clone)]
+struct RunArgs {
+    #[command(flatten)]
+    installation: Installation,
     /// Seconds of load per measurement.
     #[arg(long, default_value_t = 10)]
     duration: u64,
@@ -59,12 +82,6 @@ struct RunArgs {
     connections: u32,
     #[arg(long, value_delimiter = ',', default_values = ["sqlite", "postgres"])]
     backends: Vec<Backend>,
-    /// A PostgreSQL server to create the benchmark's database on.
-    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
-    postgres: String,
-    /// The cairn binary to measure.
-    #[arg(long, default_value = "target/release/cairn")]
-    cairn: PathBuf,
     /// A few seconds and a small dataset: proves the benchmark still runs.
     #[arg(long)]
     smoke: bool,
@@ -75,12 +92,15 @@ fn main() -> Outcome {
         Command::Ceiling { port, body } => ceiling::serve(port, body),
         Command::Run(mut args) => {
             if args.smoke {
-                args.articles = args.articles.min(200);
+                args.installation.articles = args.installation.articles.min(200);
                 args.duration = 2;
             }
-            let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(run(args))
+            tokio::runtime::Runtime::new()?.block_on(run(args))
         }
+        Command::Prepare {
+            installation,
+            backend,
+        } => tokio::runtime::Runtime::new()?.block_on(prepare(&installation, backend)),
     }
 }
 
@@ -88,7 +108,7 @@ async fn run(args: RunArgs) -> Outcome {
     let started = Instant::now();
     let mut reports = Vec::new();
     for backend in &args.backends {
-        eprintln!("== {backend:?}: {} articles", args.articles);
+        eprintln!("== {backend:?}: {} articles", args.installation.articles);
         let mut report = BackendReport {
             backend: format!("{backend:?}"),
             ..BackendReport::default()
@@ -122,21 +142,50 @@ pub struct BackendReport {
     pub database_bytes: u64,
 }
 
-async fn measure(args: &RunArgs, backend: Backend, report: &mut BackendReport) -> Outcome {
-    let setup = server::Setup::new(args, backend).await?;
+/// An installation with the dataset loaded, its server stopped; the seeds,
+/// and how long the import of the articles took.
+async fn load(
+    installation: &Installation,
+    backend: Backend,
+) -> Outcome<(server::Setup, Seeds, Duration)> {
+    let setup = server::Setup::new(installation, backend).await?;
     let seeding = setup.start(true).await?;
     let seeds = dataset::seed(&seeding, &setup.full_token).await?;
     drop(seeding);
     let loaded = Instant::now();
-    setup.import(&seeds, args.articles)?;
-    report.load_time = loaded.elapsed();
+    setup.import(&seeds, installation.articles)?;
+    Ok((setup, seeds, loaded.elapsed()))
+}
+
+async fn prepare(installation: &Installation, backend: Backend) -> Outcome {
+    let (setup, _, load_time) = load(installation, backend).await?;
+    eprintln!(
+        "loaded {} articles in {load_time:.1?}",
+        installation.articles
+    );
+    let (read_token, full_token) = (setup.read_token.clone(), setup.full_token.clone());
+    let config = setup.keep();
+    println!("config: {}", config.display());
+    println!(
+        "serve:  {} --config {} serve",
+        installation.cairn.display(),
+        config.display()
+    );
+    println!("read-only token:   {read_token}");
+    println!("full-access token: {full_token}");
+    Ok(())
+}
+
+async fn measure(args: &RunArgs, backend: Backend, report: &mut BackendReport) -> Outcome {
+    let (setup, seeds, load_time) = load(&args.installation, backend).await?;
+    report.load_time = load_time;
     let cached = setup.start(true).await?;
     report.start_to_ready = cached.ready_after;
     let probe = cached
         .get(
             &format!(
                 "/api/articles?filters[slug][$eq]={}&fields[0]=slug",
-                dataset::probe_slug(args.articles)
+                dataset::probe_slug(args.installation.articles)
             ),
             &setup.read_token,
         )

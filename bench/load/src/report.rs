@@ -14,7 +14,7 @@ pub fn markdown(args: &RunArgs, reports: &[BackendReport]) -> String {
     let _ = writeln!(
         out,
         "{} articles; wrk with 2 threads and {} connections for {} s per row.\n",
-        args.articles, args.connections, args.duration
+        args.installation.articles, args.connections, args.duration
     );
     for report in reports {
         let ceiling = report

@@ -11,7 +11,10 @@ use rand::Rng;
 use tempfile::TempDir;
 
 use crate::dataset::{self, Seeds};
-use crate::{Backend, Outcome, RunArgs};
+use crate::{Backend, Installation, Outcome};
+
+/// The configuration's name in the installation's folder.
+const CONFIG_FILE: &str = "cairn.toml";
 
 /// A Cairn installation for one backend: folder, configuration, database.
 pub struct Setup {
@@ -24,7 +27,7 @@ pub struct Setup {
 }
 
 impl Setup {
-    pub async fn new(args: &RunArgs, backend: Backend) -> Outcome<Setup> {
+    pub async fn new(installation: &Installation, backend: Backend) -> Outcome<Setup> {
         let folder = tempfile::tempdir()?;
         let (database_url, postgres) = match backend {
             Backend::Sqlite => (
@@ -33,23 +36,23 @@ impl Setup {
             ),
             Backend::Postgres => {
                 let name = format!("cairn_bench_{}", rand::rng().random_range(0..u32::MAX));
-                psql(&args.postgres, &format!("CREATE DATABASE {name}"))?;
-                let base = args
+                psql(&installation.postgres, &format!("CREATE DATABASE {name}"))?;
+                let base = installation
                     .postgres
                     .rsplit_once('/')
-                    .map_or(args.postgres.as_str(), |(base, _)| base);
+                    .map_or(installation.postgres.as_str(), |(base, _)| base);
                 (
                     format!("{base}/{name}"),
-                    Some((args.postgres.clone(), name)),
+                    Some((installation.postgres.clone(), name)),
                 )
             }
         };
         let mut setup = Setup {
             folder,
-            cairn: std::fs::canonicalize(&args.cairn).map_err(|e| {
+            cairn: std::fs::canonicalize(&installation.cairn).map_err(|e| {
                 format!(
                     "{}: {e}; build it with `cargo build --release`",
-                    args.cairn.display()
+                    installation.cairn.display()
                 )
             })?,
             database_url,
@@ -79,8 +82,13 @@ impl Setup {
         Ok(setup)
     }
 
+    /// Leaves the folder and database in place: the configuration's path.
+    pub fn keep(self) -> PathBuf {
+        self.folder.keep().join(CONFIG_FILE)
+    }
+
     fn config_path(&self) -> PathBuf {
-        self.folder.path().join("cairn.toml")
+        self.folder.path().join(CONFIG_FILE)
     }
 
     fn write_config(&self, port: u16, cache: bool) -> Outcome {
