@@ -231,12 +231,7 @@ impl Entries {
     pub async fn analyze(&self) -> Result<()> {
         if self.db.backend() == Backend::Postgres {
             let ct = &self.content_type;
-            let owned_links = ct
-                .fields
-                .iter()
-                .filter_map(|field| field.link.as_ref())
-                .filter(|link| !link.inverse)
-                .map(|link| link.table.as_str());
+            let owned_links = ct.owned_links().map(|(_, link)| link.table.as_str());
             let tables: Vec<String> = [ct.table.as_str(), version::Entity.table_name()]
                 .into_iter()
                 .chain(owned_links)
