@@ -723,7 +723,7 @@ impl Entries {
         let ct = &self.content_type;
         let published = self.editable_published();
         let mut values: Map<String, Value> = match (existing, template) {
-            (Some(row), _) => row.values.clone(),
+            (Some(row), _) => row.values.to_map(),
             (None, template) => {
                 let mut values = Map::new();
                 for field in &ct.fields {

@@ -232,18 +232,21 @@ impl Reader<'_> {
             }
         }
         if wanted("createdAt") {
-            entry.insert("createdAt".into(), Value::String(row.created_at.clone()));
+            entry.insert(
+                "createdAt".into(),
+                Value::String(std::mem::take(&mut row.created_at)),
+            );
         }
         if wanted("updatedAt") {
-            entry.insert("updatedAt".into(), Value::String(row.updated_at.clone()));
+            entry.insert(
+                "updatedAt".into(),
+                Value::String(std::mem::take(&mut row.updated_at)),
+            );
         }
         if wanted("publishedAt") {
             entry.insert(
                 "publishedAt".into(),
-                row.published_at
-                    .clone()
-                    .map(Value::String)
-                    .unwrap_or(Value::Null),
+                row.published_at.take().map_or(Value::Null, Value::String),
             );
         }
         if content_type.localized && wanted("locale") {

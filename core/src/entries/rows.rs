@@ -35,9 +35,31 @@ pub struct Row {
     pub updated_at: String,
     pub created_by_id: Option<i64>,
     pub updated_by_id: Option<i64>,
-    pub values: Map<String, Value>,
+    pub values: Values,
     /// Values of extra expressions selected after the fields (sort keys).
     pub extra: Vec<Value>,
+}
+
+/// A row's field values, read in column order, keyed by attribute name. A
+/// list, not a map: a row holds a handful of columns, and a map hashed every
+/// name on the way in and again on the way out to an entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Values(Vec<(String, Value)>);
+
+impl Values {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// Moves the value of `name` out, with its name.
+    pub fn remove_entry(&mut self, name: &str) -> Option<(String, Value)> {
+        let index = self.0.iter().position(|(n, _)| n == name)?;
+        Some(self.0.swap_remove(index))
+    }
+
+    pub fn to_map(&self) -> Map<String, Value> {
+        self.0.iter().cloned().collect()
+    }
 }
 
 impl Row {
@@ -275,10 +297,10 @@ impl Decode for RowReader<'_> {
     type Output = Row;
 
     fn decode<C: Cells>(&self, row: &C) -> Result<Row> {
-        let mut values = Map::with_capacity(self.columns.len());
+        let mut values = Vec::with_capacity(self.columns.len());
         for (offset, (field, column_type)) in self.columns.iter().enumerate() {
             let value = codec::decode(row, COLUMNS.len() + offset, *column_type, self.backend)?;
-            values.insert(field.attribute.name.clone(), value);
+            values.push((field.attribute.name.clone(), value));
         }
         let first_extra = COLUMNS.len() + self.columns.len();
         let extra = self
@@ -298,7 +320,7 @@ impl Decode for RowReader<'_> {
             updated_at: timestamp(6)?.unwrap_or_default(),
             created_by_id: row.cell::<Option<i64>>(7)?,
             updated_by_id: row.cell::<Option<i64>>(8)?,
-            values,
+            values: Values(values),
             extra,
         })
     }
