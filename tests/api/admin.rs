@@ -454,7 +454,7 @@ backend_tests! {
         let names: Vec<&str> = product.fields.iter().map(|f| f.name()).collect();
         assert_eq!(names, ["headline", "slug", "size"]);
         let page = app.context.entries("product")?.find_many(&ListOptions::default()).await?;
-        assert_eq!(page.entries[0]["headline"], "Oak Shelf", "the rename kept the value");
+        assert_eq!(page.entries().expect("entries")[0]["headline"], "Oak Shelf", "the rename kept the value");
 
         visitor.server.stop().await;
     }

@@ -331,6 +331,33 @@ backend_tests! {
         assert!(message.contains("`secret` is private"), "{message}");
     }
 
+    async fn a_list_writes_each_entry_as_a_read_of_its_document_does(app) {
+        let c = catalog(&app).await;
+        // JSON, escapes and every scalar kind, beside the catalog's rows.
+        let odd = json!({"data": {"name": "Quote \" back\\slash \u{1} ✓\nline", "description": "tab\there", "price": 0.1,
+                                  "stock": -3, "weight": 1e-7, "big": "-9007199254740993", "active": false, "released": "2020-02-29",
+                                  "opens": "23:59:59.999", "launchedAt": "2024-03-01T10:20:30.123+02:00", "kind": "food",
+                                  "specs": {"a": [1, 2.5, "x", null, true], "nested": {"deep": {}}}, "secret": "hidden"}});
+        let create = c.server.client.post(c.server.url("/api/products?status=published")).bearer_auth(&c.token).json(&odd);
+        let (status, body) = c.server.send(create).await;
+        assert_eq!(status, 201, "{body}");
+        for query in ["", "fields[0]=name&fields[1]=specs&fields[2]=publishedAt&fields[3]=big", "fields[0]=locale&fields[1]=opens",
+                      "status=draft", "status=draft&fields[0]=updatedAt&fields[1]=price"] {
+            let (status, list) = c.get(&format!("/api/products?pagination[pageSize]=100&{query}")).await;
+            assert_eq!(status, 200, "{query}: {list}");
+            let entries = list["data"].as_array().unwrap();
+            assert_eq!(entries.len(), if query.contains("draft") { 8 } else { 7 }, "{query}");
+            for entry in entries {
+                let document_id = entry["documentId"].as_str().unwrap();
+                let (status, one) = c.get(&format!("/api/products/{document_id}?{query}")).await;
+                assert_eq!(status, 200, "{query}: {one}");
+                // Serialised, so the members' order counts too.
+                assert_eq!(entry.to_string(), one["data"].to_string(), "{query}");
+                assert!(entry.get("secret").is_none() && entry.get("brand").is_none(), "{query}: {entry}");
+            }
+        }
+    }
+
     async fn populating_a_page_costs_the_same_queries_whatever_its_size(app) {
         let c = catalog(&app).await;
         // Warm up: the token's first use records when it was used.

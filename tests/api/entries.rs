@@ -234,7 +234,8 @@ backend_tests! {
             })
             .await?;
         assert_eq!(page.total, Some(5));
-        let names: Vec<&str> = page.entries.iter().map(|e| e["name"].as_str().unwrap()).collect();
+        let entries = page.entries().expect("entries");
+        let names: Vec<&str> = entries.iter().map(|e| e["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["Delta", "Charlie"]);
         let refused = app
             .context

@@ -129,7 +129,7 @@ backend_tests! {
         assert_eq!(status, 200, "{body}");
         assert!(body["data"]["text"].as_str().unwrap().contains("~ rename name -> label"), "{body}");
         let page = app.context.entries("category")?.find_many(&Default::default()).await?;
-        assert_eq!(page.entries[0]["label"], "Kept");
+        assert_eq!(page.entries().expect("entries")[0]["label"], "Kept");
         server.stop().await;
     }
 

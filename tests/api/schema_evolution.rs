@@ -56,7 +56,7 @@ async fn all(
             ..ListOptions::default()
         })
         .await?;
-    let mut entries = page.entries;
+    let mut entries = page.entries().expect("entries");
     entries.sort_by_key(|e| {
         e["name"]
             .as_str()

@@ -25,6 +25,15 @@ pub trait Cells {
 
     /// A timestamp column in its canonical text form (`format_datetime`).
     fn timestamp(&self, index: usize) -> std::result::Result<Option<String>, DbErr>;
+
+    /// A text cell handed to `read`, borrowed where the driver allows.
+    fn text<R>(
+        &self,
+        index: usize,
+        read: impl FnOnce(Option<&str>) -> R,
+    ) -> std::result::Result<R, DbErr> {
+        Ok(read(self.cell::<Option<String>>(index)?.as_deref()))
+    }
 }
 
 impl Cells for QueryResult {
@@ -53,6 +62,22 @@ impl Cells for rusqlite::Row<'_> {
 
     fn decimal(&self, index: usize) -> std::result::Result<Option<f64>, DbErr> {
         self.cell::<Option<f64>>(index)
+    }
+
+    fn text<R>(
+        &self,
+        index: usize,
+        read: impl FnOnce(Option<&str>) -> R,
+    ) -> std::result::Result<R, DbErr> {
+        match self.get_ref(index) {
+            Ok(ValueRef::Null) => Ok(read(None)),
+            Ok(ValueRef::Text(bytes)) => match std::str::from_utf8(bytes) {
+                Ok(text) => Ok(read(Some(text))),
+                Err(e) => Err(DbErr::Type(format!("column {index}: {e}"))),
+            },
+            // Anything else fails or converts exactly as an owned read does.
+            _ => Ok(read(self.cell::<Option<String>>(index)?.as_deref())),
+        }
     }
 
     /// SQLite keeps timestamps as the text Cairn wrote; in the stored form

@@ -28,7 +28,7 @@ pub use counts::CountCache;
 pub use populate::Entry;
 pub use versions::{Version, VersionSummary};
 
-use self::rows::{Row, RowReader};
+use self::rows::{EntryWriter, Row, RowReader, SortKeys};
 use self::validate::Target;
 use self::validate::{Prepared, Validator, is_empty};
 use crate::db::entities::version;
@@ -37,7 +37,7 @@ use crate::db::{Backend, Db, scalar_i64};
 use crate::error::{Error, Path, Result, ValidationErrors};
 use crate::events::{self, Changes};
 use crate::locales;
-use crate::query::compile::{Compiler, Readable, Scope, apply_sort, tie_breaker};
+use crate::query::compile::{Compiler, Readable, Scope, SortKey, apply_sort, tie_breaker};
 use crate::query::{Filter, Pagination, Sort, cursor};
 use crate::schema::TypeKind;
 use crate::schema::attribute::Kind;
@@ -98,11 +98,19 @@ pub struct ListOptions {
 /// A page of entries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
-    pub entries: Vec<Entry>,
+    /// The entries, as a JSON array.
+    pub data: Vec<u8>,
     /// How many entries match, when counting was asked for.
     pub total: Option<u64>,
     /// Where the next page starts, when there is one.
     pub next_cursor: Option<String>,
+}
+
+impl Page {
+    /// The entries as values, read back from `data`.
+    pub fn entries(&self) -> Result<Vec<Entry>> {
+        serde_json::from_slice(&self.data).map_err(Error::internal)
+    }
 }
 
 /// Which locales a delete removes.
@@ -517,19 +525,27 @@ impl Entries {
             select.and_where(after);
         }
         // One row more than asked says whether another page follows.
-        let mut rows = reader
-            .fetch_page(&self.db, &select, limit.saturating_add(1), offset)
-            .await?;
-        let more = rows.len() as u64 > limit;
-        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        let next_cursor = match (more, rows.last()) {
-            (true, Some(last)) if !keys.iter().any(|k| k.json) => Some(cursor::encode(
-                &signature,
-                &cursor::Cursor {
-                    values: last.extra.clone(),
-                },
-            )),
-            _ => None,
+        let fetch_limit = limit.saturating_add(1);
+        let (data, next_cursor) = if options.read.populate.is_empty() {
+            let writer = EntryWriter::new(&reader, options.read.fields.as_deref());
+            let rows = reader
+                .fetch_page(&self.db, &select, fetch_limit, offset, &writer)
+                .await?;
+            let (rows, next_cursor) = next_page(rows, limit, &keys, &signature);
+            (
+                json_array(rows.iter().map(|row| row.json.as_slice())),
+                next_cursor,
+            )
+        } else {
+            let rows = reader
+                .fetch_page(&self.db, &select, fetch_limit, offset, &reader)
+                .await?;
+            let (rows, next_cursor) = next_page(rows, limit, &keys, &signature);
+            let entries = self.entries(conn, rows, &options.read, &locale).await?;
+            (
+                serde_json::to_vec(&entries).map_err(Error::internal)?,
+                next_cursor,
+            )
         };
         let total = if options.pagination.with_count() {
             // Built and run only when the count is not remembered.
@@ -553,9 +569,8 @@ impl Entries {
         } else {
             None
         };
-        let entries = self.entries(conn, rows, &options.read, &locale).await?;
         Ok(Page {
-            entries,
+            data,
             total,
             next_cursor,
         })
@@ -1129,4 +1144,42 @@ pub(crate) fn new_document_id() -> String {
     (0..DOCUMENT_ID_LENGTH)
         .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
         .collect()
+}
+
+/// Drops the row read past `limit` (asked for to learn whether another
+/// page follows) and says where that page starts. Sorts inside component
+/// JSON have no cursor.
+fn next_page<R: SortKeys>(
+    mut rows: Vec<R>,
+    limit: u64,
+    keys: &[SortKey],
+    signature: &str,
+) -> (Vec<R>, Option<String>) {
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = match (more, rows.last()) {
+        (true, Some(last)) if !keys.iter().any(|k| k.json) => Some(cursor::encode(
+            signature,
+            &cursor::Cursor {
+                values: last.sort_keys().to_vec(),
+            },
+        )),
+        _ => None,
+    };
+    (rows, next_cursor)
+}
+
+/// `[a,b,…]` of entries already written as JSON.
+fn json_array<'a>(entries: impl ExactSizeIterator<Item = &'a [u8]> + Clone) -> Vec<u8> {
+    let length = entries.clone().map(<[u8]>::len).sum::<usize>() + entries.len() + 2;
+    let mut array = Vec::with_capacity(length);
+    array.push(b'[');
+    for (i, entry) in entries.enumerate() {
+        if i > 0 {
+            array.push(b',');
+        }
+        array.extend_from_slice(entry);
+    }
+    array.push(b']');
+    array
 }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::Status;
 use crate::db::cells::{Cells, Decode};
 use crate::db::{Backend, Db};
-use crate::error::{Path, Result, ValidationErrors};
+use crate::error::{Error, Path, Result, ValidationErrors};
 use crate::schema::attribute::Kind;
 use crate::schema::codec;
 use crate::schema::column::ColumnType;
@@ -179,6 +179,18 @@ impl<'a> RowReader<'a> {
         self
     }
 
+    /// The values of the extra expressions, selected after the fields.
+    fn decode_extra<C: Cells>(&self, row: &C) -> Result<Vec<Value>> {
+        let first = COLUMNS.len() + self.columns.len();
+        let extra = self
+            .extra
+            .iter()
+            .enumerate()
+            .map(|(i, (_, column))| codec::decode(row, first + i, *column, self.backend))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(extra)
+    }
+
     /// `SELECT <system columns>, <field columns>, <extras> FROM <table>`.
     pub fn select(&self) -> SelectStatement {
         let table = Alias::new(&self.content_type.table);
@@ -214,13 +226,14 @@ impl<'a> RowReader<'a> {
     /// are written into the SQL: since SQLite 3.47 a bound LIMIT steers the
     /// plan, so the statement was compiled again on every run, which cost
     /// as much as running it. They are integers, never caller text.
-    pub async fn fetch_page(
+    pub async fn fetch_page<D: Decode>(
         &self,
         db: &Db,
         select: &SelectStatement,
         limit: u64,
         offset: u64,
-    ) -> Result<Vec<Row>> {
+        decoder: &D,
+    ) -> Result<Vec<D::Output>> {
         // Both databases count rows in signed 64 bits; further is empty.
         let (limit, offset) = (Ord::min(limit, MAX_ROWS), Ord::min(offset, MAX_ROWS));
         match self.backend {
@@ -229,12 +242,12 @@ impl<'a> RowReader<'a> {
                 statement
                     .sql
                     .push_str(&format!(" LIMIT {limit} OFFSET {offset}"));
-                db.read(statement, self).await
+                db.read(statement, decoder).await
             }
             Backend::Postgres => {
                 let mut select = select.clone();
                 select.limit(limit).offset(offset);
-                db.read_query(&select, self).await
+                db.read_query(&select, decoder).await
             }
         }
     }
@@ -288,6 +301,109 @@ impl<'a> RowReader<'a> {
     }
 }
 
+/// The sort keys a row was read with (`RowReader::with_extra`), which say
+/// where the next page starts after it.
+pub trait SortKeys {
+    fn sort_keys(&self) -> &[Value];
+}
+
+impl SortKeys for Row {
+    fn sort_keys(&self) -> &[Value] {
+        &self.extra
+    }
+}
+
+/// Writes each row straight to its entry's JSON, as `populate` builds a
+/// base entry: for lists that populate nothing, building, serialising and
+/// dropping a map per entry cost more than reading the rows.
+pub struct EntryWriter<'a> {
+    reader: &'a RowReader<'a>,
+    /// `locale` is shown: the type is localized and the fields allow it.
+    locale: bool,
+}
+
+/// An entry as JSON, with the sort keys of its row.
+pub struct WrittenEntry {
+    pub json: Vec<u8>,
+    pub extra: Vec<Value>,
+}
+
+impl SortKeys for WrittenEntry {
+    fn sort_keys(&self) -> &[Value] {
+        &self.extra
+    }
+}
+
+impl<'a> EntryWriter<'a> {
+    /// Writes the rows `reader` selects for a response showing `fields`.
+    pub fn new(reader: &'a RowReader<'a>, fields: Option<&[String]>) -> Self {
+        EntryWriter {
+            reader,
+            locale: reader.content_type.localized && shows(fields, "locale"),
+        }
+    }
+}
+
+/// Room for an entry of a few short fields, so most never grow.
+const ENTRY_CAPACITY: usize = 256;
+
+impl Decode for EntryWriter<'_> {
+    type Output = WrittenEntry;
+
+    /// The members in `base_entry`'s order: `id`, `documentId`, the fields,
+    /// the shown timestamps, `locale`. Cells are at their `COLUMNS` index.
+    fn decode<C: Cells>(&self, row: &C) -> Result<WrittenEntry> {
+        let reader = self.reader;
+        let backend = reader.backend;
+        let mut json = Vec::with_capacity(ENTRY_CAPACITY);
+        json.extend_from_slice(b"{\"id\":");
+        write(&mut json, &row.cell::<i64>(0)?)?;
+        member(&mut json, "documentId")?;
+        codec::write_json(row, 1, ColumnType::Text, backend, &mut json)?;
+        for (offset, (field, column_type)) in reader.columns.iter().enumerate() {
+            member(&mut json, field.name())?;
+            codec::write_json(
+                row,
+                COLUMNS.len() + offset,
+                *column_type,
+                backend,
+                &mut json,
+            )?;
+        }
+        for (index, name) in [(5, "createdAt"), (6, "updatedAt")] {
+            if reader.system[index] {
+                member(&mut json, name)?;
+                write(&mut json, &row.timestamp(index)?.unwrap_or_default())?;
+            }
+        }
+        if reader.system[4] {
+            member(&mut json, "publishedAt")?;
+            codec::write_json(row, 4, ColumnType::TimestampTz, backend, &mut json)?;
+        }
+        if self.locale {
+            member(&mut json, "locale")?;
+            codec::write_json(row, 2, ColumnType::Text, backend, &mut json)?;
+        }
+        json.push(b'}');
+        Ok(WrittenEntry {
+            json,
+            extra: reader.decode_extra(row)?,
+        })
+    }
+}
+
+/// Writes `,"name":` inside an object that has a member already.
+fn member(json: &mut Vec<u8>, name: &str) -> Result<()> {
+    json.push(b',');
+    write(json, name)?;
+    json.push(b':');
+    Ok(())
+}
+
+fn write(json: &mut Vec<u8>, value: &(impl serde::Serialize + ?Sized)) -> Result<()> {
+    serde_json::to_writer(json, value).map_err(Error::internal)
+}
+
 /// Kinds returned only when populated, though stored in a column.
 pub fn is_structured(kind: &Kind) -> bool {
     matches!(kind, Kind::Component(_) | Kind::DynamicZone(_))
@@ -302,13 +418,7 @@ impl Decode for RowReader<'_> {
             let value = codec::decode(row, COLUMNS.len() + offset, *column_type, self.backend)?;
             values.push((field.attribute.name.clone(), value));
         }
-        let first_extra = COLUMNS.len() + self.columns.len();
-        let extra = self
-            .extra
-            .iter()
-            .enumerate()
-            .map(|(i, (_, column))| codec::decode(row, first_extra + i, *column, self.backend))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let extra = self.decode_extra(row)?;
         let timestamp = |index: usize| row.timestamp(index);
         Ok(Row {
             id: row.cell::<i64>(0)?,

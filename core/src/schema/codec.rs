@@ -355,6 +355,33 @@ pub fn decode<C: Cells>(
     })
 }
 
+/// Writes column `index` of a row as the JSON `decode` makes of it. Text,
+/// integers and timestamps go straight from the row to `out`, with no value
+/// built and dropped between.
+pub fn write_json<C: Cells>(
+    row: &C,
+    index: usize,
+    column: ColumnType,
+    backend: Backend,
+    out: &mut Vec<u8>,
+) -> Result<(), DbErr> {
+    match column {
+        ColumnType::Varchar(_) | ColumnType::Text => row.text(index, |text| write(out, &text))?,
+        ColumnType::Integer if backend == Backend::Sqlite => {
+            write(out, &row.cell::<Option<i64>>(index)?)
+        }
+        ColumnType::Integer => write(out, &row.cell::<Option<i32>>(index)?),
+        ColumnType::TimestampTz => write(out, &row.timestamp(index)?),
+        _ => write(out, &decode(row, index, column, backend)?),
+    }
+}
+
+/// Serialises `value` onto `out`; writing to memory fails only for values
+/// JSON cannot hold, which decoded cells never are.
+fn write(out: &mut Vec<u8>, value: &(impl serde::Serialize + ?Sized)) -> Result<(), DbErr> {
+    serde_json::to_writer(out, value).map_err(|e| DbErr::Type(e.to_string()))
+}
+
 fn number(n: Option<f64>) -> Value {
     n.and_then(Number::from_f64)
         .map(Value::Number)

@@ -45,6 +45,10 @@ impl ResponseCache {
         }
     }
 
+    pub fn enabled(&self) -> bool {
+        self.entries.is_some()
+    }
+
     /// Waits for the turn to compute `key`'s response; `None` when the
     /// cache is off, since nothing computed would be shared.
     pub async fn flight(&self, key: &str) -> Option<Flight<'_, String>> {

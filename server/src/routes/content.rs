@@ -33,6 +33,9 @@ use crate::http::response_cache::{Cached, ResponseCache};
 /// The bytes a response body starts with: a page of 25 short entries.
 const RESPONSE_CAPACITY: usize = 8 * 1024;
 
+/// Room for `,"meta":{…}}` after a list's entries.
+const META_CAPACITY: usize = 128;
+
 /// What a caller may do with one content type.
 struct Access {
     drafts: bool,
@@ -121,7 +124,7 @@ fn cache_control<'a>(context: &'a AppContext, content_type: &ContentType) -> &'a
 /// of the same URL stored it, otherwise computed; always with its ETag.
 /// The cache is asked before the query is parsed: parsing costs more than
 /// the lookup, and only published reads are ever stored, so a hit is one.
-/// `compute` answers the body and the status it read.
+/// `compute` answers the body's JSON and the status it read.
 async fn cached_read<F>(
     request: &HttpRequest,
     context: &AppContext,
@@ -131,7 +134,7 @@ async fn cached_read<F>(
     compute: F,
 ) -> ApiResult<HttpResponse>
 where
-    F: Future<Output = ApiResult<(Value, Status)>>,
+    F: Future<Output = ApiResult<(Vec<u8>, Status)>>,
 {
     let cache_control = cache_control(context, content_type);
     // Published reads differ only by what the public role may populate.
@@ -153,16 +156,16 @@ where
     if let Some(cached) = cache.get(&key, generation) {
         return Ok(hit(cached));
     }
-    let (value, status) = compute.await?;
-    // Growing from empty copied a page of entries about ten times over;
-    // the spare capacity goes back before the body is kept.
-    let mut body = Vec::with_capacity(RESPONSE_CAPACITY);
-    serde_json::to_writer(&mut body, &value).map_err(|e| ApiError::from(Error::internal(e)))?;
-    body.shrink_to_fit();
+    let (mut body, status) = compute.await?;
+    let cached = cache.enabled() && status == Status::Published;
+    if cached {
+        // The spare capacity goes back before the body is kept.
+        body.shrink_to_fit();
+    }
     let body = web::Bytes::from(body);
     let etag = conditional::etag(&body);
     let response = conditional::json(request, body.clone(), &etag, cache_control);
-    if status == Status::Published {
+    if cached {
         cache.insert(key, body, etag, generation);
     }
     Ok(response)
@@ -175,6 +178,29 @@ fn envelope(data: Value, meta: Value) -> Value {
     body.insert("data".to_owned(), data);
     body.insert("meta".to_owned(), meta);
     Value::Object(body)
+}
+
+/// A read's body, `{ "data": …, "meta": … }`, its data written by `data`
+/// in place. `size` is what the data is known to need.
+fn read_body(
+    size: usize,
+    data: impl FnOnce(&mut Vec<u8>) -> serde_json::Result<()>,
+    meta: &Value,
+) -> ApiResult<Vec<u8>> {
+    let internal = |e| ApiError::from(Error::internal(e));
+    // Growing from empty copied a page of entries about ten times over.
+    let mut body = Vec::with_capacity(RESPONSE_CAPACITY.max(size + META_CAPACITY));
+    body.extend_from_slice(b"{\"data\":");
+    data(&mut body).map_err(internal)?;
+    body.extend_from_slice(b",\"meta\":");
+    serde_json::to_writer(&mut body, meta).map_err(internal)?;
+    body.push(b'}');
+    Ok(body)
+}
+
+/// A read's body for one entry.
+fn entry_body(entry: &Entry) -> ApiResult<Vec<u8>> {
+    read_body(0, |body| serde_json::to_writer(body, entry), &json!({}))
 }
 
 fn pagination_meta(pagination: &Pagination, page: &Page) -> Value {
@@ -238,7 +264,7 @@ async fn find(
                     .find_single(&read)
                     .await?
                     .ok_or_else(|| ApiError::not_found("Not Found"))?;
-                return Ok((envelope(Value::Object(entry), json!({})), status));
+                return Ok((entry_body(&entry)?, status));
             }
             let page = entries
                 .find_many(&ListOptions {
@@ -248,12 +274,12 @@ async fn find(
                     pagination: query.pagination.clone(),
                 })
                 .await?;
-            let meta = pagination_meta(&query.pagination, &page);
-            let data = page.entries.into_iter().map(Value::Object).collect();
-            Ok((
-                envelope(Value::Array(data), json!({ "pagination": meta })),
-                status,
-            ))
+            let meta = json!({ "pagination": pagination_meta(&query.pagination, &page) });
+            let data = |body: &mut Vec<u8>| {
+                body.extend_from_slice(&page.data);
+                Ok(())
+            };
+            Ok((read_body(page.data.len(), data, &meta)?, status))
         },
     )
     .await
@@ -283,7 +309,7 @@ async fn find_one(
                 .find_one(&document_id, &read)
                 .await?
                 .ok_or_else(|| ApiError::not_found("Not Found"))?;
-            Ok((envelope(Value::Object(entry), json!({})), read.status))
+            Ok((entry_body(&entry)?, read.status))
         },
     )
     .await
