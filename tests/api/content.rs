@@ -356,6 +356,15 @@ backend_tests! {
                 assert!(entry.get("secret").is_none() && entry.get("brand").is_none(), "{query}: {entry}");
             }
         }
+        // The next page starts after the same row whether or not the list populates.
+        for sort in ["stock:asc", "launchedAt:desc", "name"] {
+            let page = format!("/api/products?sort={sort}&pagination[pageSize]=3");
+            let (_, plain) = c.get(&page).await;
+            let (_, populated) = c.get(&format!("{page}&populate=brand")).await;
+            let cursor = &plain["meta"]["pagination"]["nextCursor"];
+            assert!(cursor.is_string(), "{sort}: {plain}");
+            assert_eq!(cursor, &populated["meta"]["pagination"]["nextCursor"], "{sort}");
+        }
     }
 
     async fn populating_a_page_costs_the_same_queries_whatever_its_size(app) {

@@ -120,7 +120,8 @@ fn stored_utc_millis(text: &str) -> Option<&str> {
 pub trait Decode {
     type Output;
 
-    fn decode<C: Cells>(&self, row: &C) -> Result<Self::Output>;
+    /// Decodes `row`, the result's row number `index` (from 0).
+    fn decode<C: Cells>(&self, row: &C, index: usize) -> Result<Self::Output>;
 }
 
 /// Decodes rows of the columns `T` into tuples, for queries that read a few
@@ -142,7 +143,7 @@ impl<T> Default for Columns<T> {
 impl<A: Cell> Decode for Columns<(A,)> {
     type Output = (A,);
 
-    fn decode<C: Cells>(&self, row: &C) -> Result<(A,)> {
+    fn decode<C: Cells>(&self, row: &C, _index: usize) -> Result<(A,)> {
         Ok((row.cell(0)?,))
     }
 }
@@ -150,7 +151,7 @@ impl<A: Cell> Decode for Columns<(A,)> {
 impl<A: Cell, B: Cell> Decode for Columns<(A, B)> {
     type Output = (A, B);
 
-    fn decode<C: Cells>(&self, row: &C) -> Result<(A, B)> {
+    fn decode<C: Cells>(&self, row: &C, _index: usize) -> Result<(A, B)> {
         Ok((row.cell(0)?, row.cell(1)?))
     }
 }
@@ -158,7 +159,7 @@ impl<A: Cell, B: Cell> Decode for Columns<(A, B)> {
 impl<A: Cell, B: Cell, C2: Cell, D: Cell> Decode for Columns<(A, B, C2, D)> {
     type Output = (A, B, C2, D);
 
-    fn decode<C: Cells>(&self, row: &C) -> Result<(A, B, C2, D)> {
+    fn decode<C: Cells>(&self, row: &C, _index: usize) -> Result<(A, B, C2, D)> {
         Ok((row.cell(0)?, row.cell(1)?, row.cell(2)?, row.cell(3)?))
     }
 }

@@ -156,7 +156,7 @@ fn run<D: Decode>(
         .ok()?;
     let mut decoded = Vec::new();
     while let Some(row) = rows.next().ok()? {
-        decoded.push(decoder.decode(row).ok()?);
+        decoded.push(decoder.decode(row, decoded.len()).ok()?);
     }
     Some(decoded)
 }
@@ -227,7 +227,7 @@ mod tests {
     impl Decode for Everything {
         type Output = (Decoded, Option<serde_json::Value>);
 
-        fn decode<C: Cells>(&self, row: &C) -> Result<Self::Output> {
+        fn decode<C: Cells>(&self, row: &C, _index: usize) -> Result<Self::Output> {
             Ok((
                 (
                     row.cell(0)?,
@@ -287,7 +287,8 @@ mod tests {
             .await
             .expect("read through the pool")
             .iter()
-            .map(|row| Everything.decode(row))
+            .enumerate()
+            .map(|(index, row)| Everything.decode(row, index))
             .collect::<Result<_>>()
             .expect("decode");
         assert_eq!(inline_rows, pooled);

@@ -149,7 +149,10 @@ impl Db {
             return Ok(rows);
         }
         let rows = self.conn.query_all_raw(statement).await?;
-        rows.iter().map(|row| decoder.decode(row)).collect()
+        rows.iter()
+            .enumerate()
+            .map(|(index, row)| decoder.decode(row, index))
+            .collect()
     }
 
     /// `read` for a statement built with sea-query.

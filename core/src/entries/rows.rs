@@ -219,7 +219,10 @@ impl<'a> RowReader<'a> {
         select: &SelectStatement,
     ) -> Result<Vec<Row>> {
         let rows = conn.query_all(select).await?;
-        rows.iter().map(|row| self.decode(row)).collect()
+        rows.iter()
+            .enumerate()
+            .map(|(index, row)| self.decode(row, index))
+            .collect()
     }
 
     /// Runs `select` for one page of rows. On SQLite the limit and offset
@@ -320,9 +323,12 @@ pub struct EntryWriter<'a> {
     reader: &'a RowReader<'a>,
     /// `locale` is shown: the type is localized and the fields allow it.
     locale: bool,
+    /// The one row whose sort keys are decoded: the last of a full page,
+    /// which the next page's cursor starts after.
+    cursor_row: Option<usize>,
 }
 
-/// An entry as JSON, with the sort keys of its row.
+/// An entry as JSON, with the sort keys of its row where they are needed.
 pub struct WrittenEntry {
     pub json: Vec<u8>,
     pub extra: Vec<Value>,
@@ -335,11 +341,15 @@ impl SortKeys for WrittenEntry {
 }
 
 impl<'a> EntryWriter<'a> {
-    /// Writes the rows `reader` selects for a response showing `fields`.
-    pub fn new(reader: &'a RowReader<'a>, fields: Option<&[String]>) -> Self {
+    /// Writes the rows `reader` selects for a page of `limit` entries
+    /// showing `fields`.
+    pub fn new(reader: &'a RowReader<'a>, fields: Option<&[String]>, limit: u64) -> Self {
         EntryWriter {
             reader,
             locale: reader.content_type.localized && shows(fields, "locale"),
+            cursor_row: limit
+                .checked_sub(1)
+                .and_then(|last| usize::try_from(last).ok()),
         }
     }
 }
@@ -352,7 +362,7 @@ impl Decode for EntryWriter<'_> {
 
     /// The members in `base_entry`'s order: `id`, `documentId`, the fields,
     /// the shown timestamps, `locale`. Cells are at their `COLUMNS` index.
-    fn decode<C: Cells>(&self, row: &C) -> Result<WrittenEntry> {
+    fn decode<C: Cells>(&self, row: &C, index: usize) -> Result<WrittenEntry> {
         let reader = self.reader;
         let backend = reader.backend;
         let mut json = Vec::with_capacity(ENTRY_CAPACITY);
@@ -385,10 +395,12 @@ impl Decode for EntryWriter<'_> {
             codec::write_json(row, 2, ColumnType::Text, backend, &mut json)?;
         }
         json.push(b'}');
-        Ok(WrittenEntry {
-            json,
-            extra: reader.decode_extra(row)?,
-        })
+        let extra = if Some(index) == self.cursor_row {
+            reader.decode_extra(row)?
+        } else {
+            Vec::new()
+        };
+        Ok(WrittenEntry { json, extra })
     }
 }
 
@@ -412,7 +424,7 @@ pub fn is_structured(kind: &Kind) -> bool {
 impl Decode for RowReader<'_> {
     type Output = Row;
 
-    fn decode<C: Cells>(&self, row: &C) -> Result<Row> {
+    fn decode<C: Cells>(&self, row: &C, _index: usize) -> Result<Row> {
         let mut values = Vec::with_capacity(self.columns.len());
         for (offset, (field, column_type)) in self.columns.iter().enumerate() {
             let value = codec::decode(row, COLUMNS.len() + offset, *column_type, self.backend)?;
