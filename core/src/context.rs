@@ -215,7 +215,7 @@ impl AppContext {
         let plan = ddl::plan(&self.inner.db, self.schema(), request).await?;
         ddl::apply(&self.inner.db, &plan, allow_drop).await?;
         if !plan.is_empty() {
-            self.inner.db.schema_changed();
+            self.inner.db.renew_connections();
             self.inner.changes.bump();
             let mut schema = match self.inner.schema.write() {
                 Ok(schema) => schema,

@@ -398,6 +398,7 @@ impl TestApp {
             base: format!("http://{address}"),
             client: reqwest::Client::new(),
             handle,
+            db: self.context.db().clone(),
         }
     }
 }
@@ -429,6 +430,7 @@ pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
     handle: cairn_server::app::ServerHandle,
+    db: cairn_core::db::Db,
 }
 
 impl TestServer {
@@ -449,8 +451,13 @@ impl TestServer {
         (status, body)
     }
 
+    /// Stops the server once its requests are answered. Its workers'
+    /// runtimes end a moment later: the connections they opened are not
+    /// lent again, or the test's next query could meet a runtime shutting
+    /// down.
     pub async fn stop(self) {
         self.handle.stop(true).await;
+        self.db.renew_connections();
     }
 }
 

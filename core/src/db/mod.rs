@@ -179,9 +179,12 @@ impl Db {
         self.statements.load(Ordering::Relaxed)
     }
 
-    /// Records a schema change: pooled connections opened before it are
-    /// replaced as they are next acquired.
-    pub(crate) fn schema_changed(&self) {
+    /// Replaces the pooled connections opened until now as they are next
+    /// acquired: after a schema change, whose tables they may have cached
+    /// statements for, and after an HTTP server stops, since a PostgreSQL
+    /// connection opened by one of its workers belongs to that worker's
+    /// runtime, which stops with it.
+    pub fn renew_connections(&self) {
         self.clock.mark();
     }
 
