@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::Status;
 use crate::db::cells::{Cells, Decode};
 use crate::db::{Backend, Db};
-use crate::error::{Error, Path, Result, ValidationErrors};
+use crate::error::{Path, Result, ValidationErrors};
 use crate::schema::attribute::Kind;
 use crate::schema::codec;
 use crate::schema::column::ColumnType;
@@ -367,7 +367,7 @@ impl Decode for EntryWriter<'_> {
         let backend = reader.backend;
         let mut json = Vec::with_capacity(ENTRY_CAPACITY);
         json.extend_from_slice(b"{\"id\":");
-        write(&mut json, &row.cell::<i64>(0)?)?;
+        codec::write(&mut json, &row.cell::<i64>(0)?)?;
         member(&mut json, "documentId")?;
         codec::write_json(row, 1, ColumnType::Text, backend, &mut json)?;
         for (offset, (field, column_type)) in reader.columns.iter().enumerate() {
@@ -380,10 +380,10 @@ impl Decode for EntryWriter<'_> {
                 &mut json,
             )?;
         }
-        for (index, name) in [(5, "createdAt"), (6, "updatedAt")] {
-            if reader.system[index] {
+        for (cell, name) in [(5, "createdAt"), (6, "updatedAt")] {
+            if reader.system[cell] {
                 member(&mut json, name)?;
-                write(&mut json, &row.timestamp(index)?.unwrap_or_default())?;
+                codec::write(&mut json, &row.timestamp(cell)?.unwrap_or_default())?;
             }
         }
         if reader.system[4] {
@@ -407,13 +407,9 @@ impl Decode for EntryWriter<'_> {
 /// Writes `,"name":` inside an object that has a member already.
 fn member(json: &mut Vec<u8>, name: &str) -> Result<()> {
     json.push(b',');
-    write(json, name)?;
+    codec::write(json, name)?;
     json.push(b':');
     Ok(())
-}
-
-fn write(json: &mut Vec<u8>, value: &(impl serde::Serialize + ?Sized)) -> Result<()> {
-    serde_json::to_writer(json, value).map_err(Error::internal)
 }
 
 /// Kinds returned only when populated, though stored in a column.

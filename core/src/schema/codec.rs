@@ -378,7 +378,7 @@ pub fn write_json<C: Cells>(
 
 /// Serialises `value` onto `out`; writing to memory fails only for values
 /// JSON cannot hold, which decoded cells never are.
-fn write(out: &mut Vec<u8>, value: &(impl serde::Serialize + ?Sized)) -> Result<(), DbErr> {
+pub fn write(out: &mut Vec<u8>, value: &(impl serde::Serialize + ?Sized)) -> Result<(), DbErr> {
     serde_json::to_writer(out, value).map_err(|e| DbErr::Type(e.to_string()))
 }
 
