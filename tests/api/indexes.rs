@@ -36,6 +36,11 @@ backend_tests! {
             Some("published,locale,status,rating,id"),
             "the id ends every declared index"
         );
+        assert_eq!(
+            app.index_columns("ix_articles_published_at").await,
+            None,
+            "the built-in index the declared one begins with is not kept beside it"
+        );
         assert!(app.context.apply_schema(&request, false).await?.is_empty(), "applying again changes nothing");
 
         // Reads the index serves give the rows the table gives.
@@ -87,6 +92,15 @@ backend_tests! {
         );
         let kept = app.scalar("SELECT COUNT(*) FROM articles WHERE read_count > 100", vec![]).await;
         assert_eq!(kept, 4, "two documents, each a draft and a published row");
+
+        // Without declarations the built-in index is back.
+        type_def(&mut request.sources, "article").indexes = vec![];
+        request.field_renames.clear();
+        app.context.apply_schema(&request, false).await?;
+        assert_eq!(
+            app.index_columns("ix_articles_published_at").await.as_deref(),
+            Some("published,locale,published_at,id")
+        );
     }
 
     async fn impossible_indexes_are_refused_with_their_path(app) {
