@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 use serde_json::{Map, Value};
 
 use super::Status;
@@ -464,9 +464,12 @@ impl Reader<'_> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        Ok(file::Entity::find()
+        let select = file::Entity::find()
             .filter(file::Column::Id.is_in(ids.iter().copied()))
-            .all(self.db.conn())
+            .into_query();
+        Ok(self
+            .db
+            .read_query(&select, &file::Rows)
             .await?
             .iter()
             .map(|file| (file.id, Value::Object(file_object(file))))
