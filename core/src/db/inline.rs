@@ -181,18 +181,21 @@ fn with_empty_text_inline<'a>(sql: &'a str, values: &[Value]) -> Option<Cow<'a, 
     let mut written = String::with_capacity(sql.len() + values.len());
     let mut values = values.iter();
     let mut quote = None;
-    for c in sql.chars() {
-        match (c, quote) {
-            ('\'' | '"', None) => quote = Some(c),
-            (c, Some(open)) if c == open => quote = None,
-            ('?', None) if is_empty_text(values.next()?) => {
+    let mut copied = 0;
+    // The bytes looked at are ASCII, so every index is a char boundary.
+    for (at, byte) in sql.bytes().enumerate() {
+        match (byte, quote) {
+            (b'\'' | b'"', None) => quote = Some(byte),
+            (byte, Some(open)) if byte == open => quote = None,
+            (b'?', None) if is_empty_text(values.next()?) => {
+                written.push_str(&sql[copied..at]);
                 written.push_str("''");
-                continue;
+                copied = at + 1;
             }
             _ => {}
         }
-        written.push(c);
     }
+    written.push_str(&sql[copied..]);
     values.next().is_none().then_some(Cow::Owned(written))
 }
 

@@ -78,7 +78,7 @@ pub fn parse(query: &str, limits: Limits) -> Result<Value, QsError> {
 }
 
 /// `a[b][]` -> `["a", "b", ""]`.
-fn segments(key: &str) -> Result<Vec<String>, QsError> {
+fn segments(key: &str) -> Result<Vec<&str>, QsError> {
     let malformed = |message: &str| QsError {
         key: key.to_owned(),
         message: message.to_owned(),
@@ -90,7 +90,7 @@ fn segments(key: &str) -> Result<Vec<String>, QsError> {
     if name.is_empty() {
         return Err(malformed("a parameter name cannot start with `[`"));
     }
-    let mut segments = vec![name.to_owned()];
+    let mut segments = vec![name];
     while !rest.is_empty() {
         let Some(inner) = rest.strip_prefix('[') else {
             return Err(malformed("expected `[` after `]`"));
@@ -102,7 +102,7 @@ fn segments(key: &str) -> Result<Vec<String>, QsError> {
         if segment.contains('[') {
             return Err(malformed("brackets cannot nest inside a segment"));
         }
-        segments.push(segment.to_owned());
+        segments.push(segment);
         rest = &inner[close + 1..];
     }
     Ok(segments)
@@ -111,7 +111,7 @@ fn segments(key: &str) -> Result<Vec<String>, QsError> {
 fn insert(
     node: &mut Map<String, Value>,
     key: &str,
-    segments: &[String],
+    segments: &[&str],
     value: String,
     limits: Limits,
 ) -> Result<(), QsError> {
@@ -132,7 +132,7 @@ fn insert(
                 message: format!("list index {index} is over {}", limits.max_index),
             });
         }
-        first.clone()
+        (*first).to_owned()
     };
     if rest.is_empty() {
         match node.get_mut(&name) {
