@@ -527,7 +527,7 @@ impl Entries {
         // One row more than asked says whether another page follows.
         let fetch_limit = limit.saturating_add(1);
         let (data, next_cursor) = if options.read.populate.is_empty() {
-            let writer = EntryWriter::new(&reader, options.read.fields.as_deref(), limit);
+            let writer = EntryWriter::new(&reader, options.read.fields.as_deref(), limit)?;
             let rows = reader
                 .fetch_page(&self.db, &select, fetch_limit, offset, &writer)
                 .await?;

@@ -321,6 +321,8 @@ impl SortKeys for Row {
 /// dropping a map per entry cost more than reading the rows.
 pub struct EntryWriter<'a> {
     reader: &'a RowReader<'a>,
+    /// `,"<name>":` of each field column, escaped once for the page.
+    field_keys: Vec<Vec<u8>>,
     /// `locale` is shown: the type is localized and the fields allow it.
     locale: bool,
     /// The one row whose sort keys are decoded: the last of a full page,
@@ -343,14 +345,25 @@ impl SortKeys for WrittenEntry {
 impl<'a> EntryWriter<'a> {
     /// Writes the rows `reader` selects for a page of `limit` entries
     /// showing `fields`.
-    pub fn new(reader: &'a RowReader<'a>, fields: Option<&[String]>, limit: u64) -> Self {
-        EntryWriter {
+    pub fn new(reader: &'a RowReader<'a>, fields: Option<&[String]>, limit: u64) -> Result<Self> {
+        let field_keys = reader
+            .columns
+            .iter()
+            .map(|(field, _)| {
+                let mut key = vec![b','];
+                codec::write(&mut key, field.name())?;
+                key.push(b':');
+                Ok(key)
+            })
+            .collect::<Result<_>>()?;
+        Ok(EntryWriter {
             reader,
+            field_keys,
             locale: reader.content_type.localized && shows(fields, "locale"),
             cursor_row: limit
                 .checked_sub(1)
                 .and_then(|last| usize::try_from(last).ok()),
-        }
+        })
     }
 }
 
@@ -368,10 +381,11 @@ impl Decode for EntryWriter<'_> {
         let mut json = Vec::with_capacity(ENTRY_CAPACITY);
         json.extend_from_slice(b"{\"id\":");
         codec::write(&mut json, &row.cell::<i64>(0)?)?;
-        member(&mut json, "documentId")?;
+        json.extend_from_slice(b",\"documentId\":");
         codec::write_json(row, 1, ColumnType::Text, backend, &mut json)?;
-        for (offset, (field, column_type)) in reader.columns.iter().enumerate() {
-            member(&mut json, field.name())?;
+        let fields = self.field_keys.iter().zip(&reader.columns);
+        for (offset, (key, (_, column_type))) in fields.enumerate() {
+            json.extend_from_slice(key);
             codec::write_json(
                 row,
                 COLUMNS.len() + offset,
@@ -380,18 +394,18 @@ impl Decode for EntryWriter<'_> {
                 &mut json,
             )?;
         }
-        for (cell, name) in [(5, "createdAt"), (6, "updatedAt")] {
+        for (cell, key) in [(5, b",\"createdAt\":"), (6, b",\"updatedAt\":")] {
             if reader.system[cell] {
-                member(&mut json, name)?;
+                json.extend_from_slice(key);
                 codec::write(&mut json, &row.timestamp(cell)?.unwrap_or_default())?;
             }
         }
         if reader.system[4] {
-            member(&mut json, "publishedAt")?;
+            json.extend_from_slice(b",\"publishedAt\":");
             codec::write_json(row, 4, ColumnType::TimestampTz, backend, &mut json)?;
         }
         if self.locale {
-            member(&mut json, "locale")?;
+            json.extend_from_slice(b",\"locale\":");
             codec::write_json(row, 2, ColumnType::Text, backend, &mut json)?;
         }
         json.push(b'}');
@@ -402,14 +416,6 @@ impl Decode for EntryWriter<'_> {
         };
         Ok(WrittenEntry { json, extra })
     }
-}
-
-/// Writes `,"name":` inside an object that has a member already.
-fn member(json: &mut Vec<u8>, name: &str) -> Result<()> {
-    json.push(b',');
-    codec::write(json, name)?;
-    json.push(b':');
-    Ok(())
 }
 
 /// Kinds returned only when populated, though stored in a column.
