@@ -55,6 +55,7 @@ impl AppContext {
         let db = Db::connect(&config.database).await?;
         db.migrate().await?;
         let schema = store::load(db.conn()).await?;
+        ddl::reconcile_indexes(&db, &schema).await?;
         let public_permissions = permissions::load(db.conn()).await?;
         let jwt_secret = if config.auth.jwt_secret.is_empty() {
             stored_secret(&db, "jwt_secret").await?

@@ -1,10 +1,12 @@
-//! Indexes a content type declares: built with the schema, read through,
-//! moved with a renamed field, dropped, and refused when they cannot work.
+//! Indexes a content type declares: built with the schema, put right at
+//! start-up, read through, moved with a renamed field, dropped, and refused
+//! when they cannot work.
 
 use cairn_core::entries::WriteOptions;
 use cairn_core::schema::ddl::{ChangeRequest, FieldRename};
 use cairn_core::schema::load;
 use cairn_tests::{TestApp, Value, assert_failure, backend_tests, data, json, type_def};
+use sea_orm::ConnectionTrait;
 
 use crate::management::signed_in;
 
@@ -21,6 +23,7 @@ fn blog_with_indexes(indexes: Vec<Value>) -> cairn_core::Result<ChangeRequest> {
 
 backend_tests! {
     async fn declared_indexes_follow_the_schema(app) {
+        let mut app = app;
         let request = blog_with_indexes(vec![
             json!({"fields": ["publishedAt", "id", "views"]}),
             json!({"fields": ["status", "rating"]}),
@@ -42,6 +45,23 @@ backend_tests! {
             "the built-in index the declared one begins with is not kept beside it"
         );
         assert!(app.context.apply_schema(&request, false).await?.is_empty(), "applying again changes nothing");
+
+        // A database an earlier rule built, or that lost an index by hand,
+        // is put right when Cairn starts.
+        let conn = app.context.db().conn();
+        conn.execute_unprepared(
+            "CREATE INDEX ix_articles_published_at ON articles (published, locale, published_at, id)",
+        )
+        .await?;
+        conn.execute_unprepared("DROP INDEX ix_articles_by_status_rating").await?;
+        app.restart().await;
+        assert_eq!(app.index_columns("ix_articles_published_at").await, None, "the superseded index is dropped");
+        assert_eq!(
+            app.index_columns("ix_articles_by_status_rating").await.as_deref(),
+            Some("published,locale,status,rating,id"),
+            "the missing index is back"
+        );
+        assert!(app.context.apply_schema(&request, false).await?.is_empty(), "the schema still matches");
 
         // Reads the index serves give the rows the table gives.
         let articles = app.context.entries("article")?;

@@ -2,8 +2,10 @@
 
 mod apply;
 mod plan;
+mod reconcile;
 mod tables;
 
 pub use apply::apply;
 pub use plan::{Change, ChangeRequest, FieldRename, FieldSummary, Plan, Step, TypeRename, plan};
+pub use reconcile::reconcile_indexes;
 pub use tables::{IndexSpec, create_link_table, create_table, indexes};

@@ -167,29 +167,7 @@ impl IndexSpec {
 /// published copy share their values.
 pub fn indexes(content_type: &ContentType) -> Vec<IndexSpec> {
     let table = content_type.table.as_str();
-    let declared: Vec<IndexSpec> = content_type
-        .indexes
-        .iter()
-        .map(|declared| {
-            let mut columns = vec![PUBLISHED, LOCALE];
-            columns.extend(declared.columns.iter().map(String::as_str));
-            if !columns.contains(&ID) {
-                columns.push(ID);
-            }
-            IndexSpec::new("ix", table, &declared.name(), &columns, false)
-        })
-        .collect();
-    let built_in = [
-        IndexSpec::new("ix", table, "listing", &[PUBLISHED, LOCALE, ID], false),
-        // Lists of newest published entries are the common delivery read.
-        IndexSpec::new(
-            "ix",
-            table,
-            "published_at",
-            &[PUBLISHED, LOCALE, PUBLISHED_AT, ID],
-            false,
-        ),
-    ];
+    let declared = declared_indexes(content_type);
     let mut specs = vec![IndexSpec::new(
         "uq",
         table,
@@ -197,15 +175,8 @@ pub fn indexes(content_type: &ContentType) -> Vec<IndexSpec> {
         &[DOCUMENT_ID, LOCALE, PUBLISHED],
         true,
     )];
-    // A declared index that begins with a built-in one serves every read the
-    // built-in one does. Keeping both costs every write, and SQLite's planner
-    // picks the narrower one, then reads the table at each key it passes
-    // for the columns the wider one holds (docs/benchmarks.md).
-    specs.extend(built_in.into_iter().filter(|spec| {
-        !declared
-            .iter()
-            .any(|d| d.columns.starts_with(&spec.columns))
-    }));
+    let (kept, _) = built_in_indexes(table, &declared);
+    specs.extend(kept);
     specs.extend(declared);
     for field in &content_type.fields {
         if field.attribute.unique && field.column_type().is_some() {
@@ -224,6 +195,54 @@ pub fn indexes(content_type: &ContentType) -> Vec<IndexSpec> {
         specs.extend(link_indexes(field, link));
     }
     specs
+}
+
+/// The built-in indexes a content type's declared ones replace: a database
+/// may still hold them from before the declarations or from an earlier rule.
+pub fn superseded_indexes(content_type: &ContentType) -> Vec<IndexSpec> {
+    let declared = declared_indexes(content_type);
+    built_in_indexes(&content_type.table, &declared).1
+}
+
+fn declared_indexes(content_type: &ContentType) -> Vec<IndexSpec> {
+    let table = content_type.table.as_str();
+    content_type
+        .indexes
+        .iter()
+        .map(|declared| {
+            let mut columns = vec![PUBLISHED, LOCALE];
+            columns.extend(declared.columns.iter().map(String::as_str));
+            if !columns.contains(&ID) {
+                columns.push(ID);
+            }
+            IndexSpec::new("ix", table, &declared.name(), &columns, false)
+        })
+        .collect()
+}
+
+/// The built-in indexes of a table, split into those kept and those a
+/// declared index replaces. A declared index that begins with a built-in one
+/// serves every read the built-in one does. Keeping both costs every write,
+/// and SQLite's planner picks the narrower one, then reads the table at each
+/// key it passes for the columns the wider one holds (docs/benchmarks.md).
+fn built_in_indexes(table: &str, declared: &[IndexSpec]) -> (Vec<IndexSpec>, Vec<IndexSpec>) {
+    [
+        IndexSpec::new("ix", table, "listing", &[PUBLISHED, LOCALE, ID], false),
+        // Lists of newest published entries are the common delivery read.
+        IndexSpec::new(
+            "ix",
+            table,
+            "published_at",
+            &[PUBLISHED, LOCALE, PUBLISHED_AT, ID],
+            false,
+        ),
+    ]
+    .into_iter()
+    .partition(|spec| {
+        !declared
+            .iter()
+            .any(|d| d.columns.starts_with(&spec.columns))
+    })
 }
 
 fn link_indexes(field: &Field, link: &Link) -> Vec<IndexSpec> {
