@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::events::{self, Changes};
 use crate::files::Files;
 use crate::locales::DefaultLocale;
+use crate::query::{self, QueryMemo};
 use crate::schema::codec::now;
 use crate::schema::ddl::{self, ChangeRequest, Plan};
 use crate::schema::{Schema, store, system};
@@ -47,6 +48,7 @@ struct Inner {
     sign_in_throttle: SignInThrottle,
     media_secret: Vec<u8>,
     files: Files,
+    queries: QueryMemo,
 }
 
 impl AppContext {
@@ -70,6 +72,7 @@ impl AppContext {
             config.media.signing_secret.as_bytes().to_vec()
         };
         let files = Files::open(db.clone(), &config.media, media_secret.clone()).await?;
+        let queries = QueryMemo::new(config.api.query_limits());
         Ok(AppContext {
             inner: Arc::new(Inner {
                 config: Arc::new(config),
@@ -85,6 +88,7 @@ impl AppContext {
                 sign_in_throttle,
                 media_secret,
                 files,
+                queries,
             }),
         })
     }
@@ -109,6 +113,11 @@ impl AppContext {
         &self.inner.jwt_secret
     }
 
+    /// The query a content API query string (without `?`) asks for.
+    pub fn parse_query(&self, raw: &str) -> Result<Arc<query::Query>> {
+        self.inner.queries.parse(raw)
+    }
+
     /// The change counter caches compare against.
     pub fn changes(&self) -> &Changes {
         &self.inner.changes
@@ -122,7 +131,7 @@ impl AppContext {
 
     /// The API token a request presents, if it is valid. Checks are
     /// remembered for a few seconds, so that most requests need no query.
-    pub async fn verify_token(&self, secret: &str) -> Result<Option<ApiToken>> {
+    pub async fn verify_token(&self, secret: &str) -> Result<Option<Arc<ApiToken>>> {
         self.inner.tokens.verify(self.inner.db.conn(), secret).await
     }
 

@@ -3,6 +3,7 @@
 //! Tokens carry 256 bits of randomness, so a fast hash is enough: there is
 //! nothing to brute-force, and checking one costs a lookup, not an argon2 run.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use rand::RngCore;
@@ -149,9 +150,10 @@ pub async fn create(
 /// revoked by another process stops working within this time.
 pub const TOKEN_CACHE_TTL: Duration = Duration::from_secs(30);
 
-/// Tokens checked recently, by digest of their secret.
+/// Tokens checked recently, by digest of their secret. Shared, so that a
+/// request's check copies no strings.
 pub struct TokenCache {
-    checked: moka::sync::Cache<String, Option<ApiToken>>,
+    checked: moka::sync::Cache<[u8; 32], Option<Arc<ApiToken>>>,
 }
 
 impl Default for TokenCache {
@@ -172,15 +174,15 @@ impl TokenCache {
         &self,
         conn: &impl ConnectionTrait,
         secret: &str,
-    ) -> Result<Option<ApiToken>> {
+    ) -> Result<Option<Arc<ApiToken>>> {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
-        let key = digest(secret);
+        let key: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
         let token = match self.checked.get(&key) {
             Some(token) => token,
             None => {
-                let token = verify(conn, secret).await?;
+                let token = verify(conn, secret).await?.map(Arc::new);
                 self.checked.insert(key, token.clone());
                 token
             }

@@ -2,16 +2,18 @@
 //! `qs` (query string -> JSON tree), `parse` (tree -> typed `ast::Query`, with
 //! error paths and limits), `compile` (checked against the schema and the
 //! caller's access, then SeaQuery expressions with bound values). `cursor`
-//! adds keyset pagination.
+//! adds keyset pagination; `memo` remembers parsed query strings.
 
 pub mod ast;
 pub mod compile;
 pub mod cursor;
+mod memo;
 pub mod parse;
 pub mod qs;
 
 pub use ast::{Filter, Operand, Operator, Pagination, Populate, PopulateField, Query, Sort};
 pub use compile::Readable;
+pub use memo::QueryMemo;
 pub use parse::QueryLimits;
 
 use crate::error::{Error, Result};

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
@@ -19,7 +20,7 @@ use super::extract::bearer;
 #[derive(Debug, Clone)]
 pub enum Principal {
     Public,
-    Token(ApiToken),
+    Token(Arc<ApiToken>),
     Admin(AdminUser),
 }
 

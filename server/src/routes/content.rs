@@ -20,7 +20,7 @@ use cairn_core::auth::permissions::Action;
 use cairn_core::entries::{
     Entry, ListOptions, LocaleScope, Page, ReadOptions, Status, WriteOptions,
 };
-use cairn_core::query::{self, Pagination, Query, Readable};
+use cairn_core::query::{Pagination, Query, Readable};
 use cairn_core::schema::{ContentType, TypeKind};
 use cairn_core::{AppContext, Error};
 use serde_json::{Map, Value, json};
@@ -89,11 +89,8 @@ fn content_type(context: &AppContext, name: &str) -> ApiResult<Arc<ContentType>>
         .ok_or_else(|| ApiError::not_found("Not Found"))
 }
 
-fn parse_query(context: &AppContext, request: &HttpRequest) -> ApiResult<Query> {
-    Ok(query::from_query_string(
-        request.query_string(),
-        &context.config().api.query_limits(),
-    )?)
+fn parse_query(context: &AppContext, request: &HttpRequest) -> ApiResult<Arc<Query>> {
+    Ok(context.parse_query(request.query_string())?)
 }
 
 fn read_options(query: &Query, access: &Access) -> ApiResult<ReadOptions> {
@@ -143,7 +140,12 @@ where
     } else {
         "all"
     };
-    let key = format!("{audience} {}?{}", request.path(), request.query_string());
+    // Pushed rather than formatted: `format!` cost as much as the lookup.
+    let (path, query) = (request.path(), request.query_string());
+    let mut key = String::with_capacity(audience.len() + path.len() + query.len() + 2);
+    for part in [audience, " ", path, "?", query] {
+        key.push_str(part);
+    }
     let generation = context.changes().current();
     let hit = |cached: Arc<Cached>| {
         conditional::json(request, cached.body.clone(), &cached.etag, cache_control)
@@ -247,7 +249,6 @@ async fn find(
 ) -> ApiResult<HttpResponse> {
     let content_type = content_type(&context, &name)?;
     let access = authorize(&context, &principal, &content_type, Action::Find)?;
-    let entries = context.entries(&content_type.uid)?;
     let kind = content_type.kind;
     cached_read(
         &request,
@@ -256,6 +257,7 @@ async fn find(
         &principal,
         &content_type,
         async {
+            let entries = context.entries(&content_type.uid)?;
             let query = parse_query(&context, &request)?;
             let read = read_options(&query, &access)?;
             let status = read.status;
@@ -269,8 +271,8 @@ async fn find(
             let page = entries
                 .find_many(&ListOptions {
                     read,
-                    filters: query.filters,
-                    sort: query.sort,
+                    filters: query.filters.clone(),
+                    sort: query.sort.clone(),
                     pagination: query.pagination.clone(),
                 })
                 .await?;
@@ -295,7 +297,6 @@ async fn find_one(
     let (name, document_id) = path.into_inner();
     let content_type = collection(&context, &name)?;
     let access = authorize(&context, &principal, &content_type, Action::FindOne)?;
-    let entries = context.entries(&content_type.uid)?;
     cached_read(
         &request,
         &context,
@@ -303,6 +304,7 @@ async fn find_one(
         &principal,
         &content_type,
         async {
+            let entries = context.entries(&content_type.uid)?;
             let query = parse_query(&context, &request)?;
             let read = read_options(&query, &access)?;
             let entry = entries
@@ -513,7 +515,7 @@ async fn delete_single(
 }
 
 /// A delete takes `locale` only (`*` for every locale).
-fn delete_query(context: &AppContext, request: &HttpRequest) -> ApiResult<Query> {
+fn delete_query(context: &AppContext, request: &HttpRequest) -> ApiResult<Arc<Query>> {
     let query = parse_query(context, request)?;
     if query.filters.is_some() || !query.populate.is_empty() || query.fields.is_some() {
         return Err(ApiError::bad_request("a delete takes only `locale`"));
