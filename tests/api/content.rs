@@ -388,6 +388,18 @@ backend_tests! {
         assert!(counts[0] <= 12, "a handful of queries: {counts:?}");
     }
 
+    async fn concurrent_checks_of_a_token_query_once(app) {
+        // What every request in flight does when a busy token's cache entry
+        // expires: without taking turns, each read the row and updated it.
+        let token = app.token("read-only").await;
+        let before = app.context.db().statements();
+        let checks = (0..16).map(|_| app.context.verify_token(&token));
+        let found = futures::future::try_join_all(checks).await?;
+        assert!(found.iter().all(Option::is_some));
+        let statements = app.context.db().statements() - before;
+        assert!(statements <= 2, "one read and one record of use, not {statements}");
+    }
+
     async fn drafts_tokens_and_the_public_role(app) {
         let c = catalog(&app).await;
         let secret = &c.products["Secret Prototype"];

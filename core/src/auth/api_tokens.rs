@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::entities::api_token;
 use crate::error::{Error, Result};
+use crate::flights::Flights;
 use crate::schema::codec::{format_datetime, now};
 
 /// Every token starts with this, so secret scanners and people recognise one.
@@ -154,6 +155,10 @@ pub const TOKEN_CACHE_TTL: Duration = Duration::from_secs(30);
 /// request's check copies no strings.
 pub struct TokenCache {
     checked: moka::sync::Cache<[u8; 32], Option<Arc<ApiToken>>>,
+    /// Checks under way. When a busy token's entry expires, every request in
+    /// flight misses at once: they wait for one check instead of all reading
+    /// the row and, once a minute, all updating it, one after the other.
+    flights: Flights<[u8; 32]>,
 }
 
 impl Default for TokenCache {
@@ -163,6 +168,7 @@ impl Default for TokenCache {
                 .max_capacity(10_000)
                 .time_to_live(TOKEN_CACHE_TTL)
                 .build(),
+            flights: Flights::default(),
         }
     }
 }
@@ -182,9 +188,15 @@ impl TokenCache {
         let token = match self.checked.get(&key) {
             Some(token) => token,
             None => {
-                let token = verify(conn, secret).await?.map(Arc::new);
-                self.checked.insert(key, token.clone());
-                token
+                let _turn = self.flights.turn(key).await;
+                match self.checked.get(&key) {
+                    Some(token) => token,
+                    None => {
+                        let token = verify(conn, secret).await?.map(Arc::new);
+                        self.checked.insert(key, token.clone());
+                        token
+                    }
+                }
             }
         };
         Ok(token.filter(|t| {
