@@ -2,6 +2,8 @@
 //! start-up, read through, moved with a renamed field, dropped, and refused
 //! when they cannot work.
 
+use cairn_core::AppContext;
+use cairn_core::config::Config;
 use cairn_core::entries::WriteOptions;
 use cairn_core::schema::ddl::{ChangeRequest, FieldRename};
 use cairn_core::schema::load;
@@ -61,6 +63,15 @@ backend_tests! {
             Some("published,locale,status,rating,id"),
             "the missing index is back"
         );
+        // Two instances starting at once both find it missing, and both start.
+        app.context.db().conn().execute_unprepared("DROP INDEX ix_articles_by_status_rating").await?;
+        let config = || Config::load(Some(&app.config_path));
+        let (first, second) = tokio::join!(AppContext::start(config()?), AppContext::start(config()?));
+        for context in [first?, second?] {
+            context.close().await?;
+        }
+        app.restart().await;
+        assert!(app.index_columns("ix_articles_by_status_rating").await.is_some());
         assert!(app.context.apply_schema(&request, false).await?.is_empty(), "the schema still matches");
 
         // Reads the index serves give the rows the table gives.

@@ -16,9 +16,27 @@ use crate::schema::Schema;
 /// indexes that are missing, in one transaction. Costs one catalogue query
 /// when there is nothing to do.
 pub async fn reconcile_indexes(db: &Db, schema: &Schema) -> Result<()> {
+    let (superseded, missing) = pending(db, schema).await?;
+    if superseded.is_empty() && missing.is_empty() {
+        return Ok(());
+    }
+    if let Err(error) = put_right(db, &superseded, &missing).await {
+        // Another instance starting at the same time may have got there
+        // first: PostgreSQL's IF NOT EXISTS does not cover a concurrent
+        // CREATE INDEX.
+        let (superseded, missing) = pending(db, schema).await?;
+        if !superseded.is_empty() || !missing.is_empty() {
+            return Err(error);
+        }
+    }
+    Ok(())
+}
+
+/// The superseded indexes the database holds and the indexes it lacks.
+async fn pending(db: &Db, schema: &Schema) -> Result<(Vec<IndexSpec>, Vec<IndexSpec>)> {
     let present = index_names(db).await?;
-    let mut superseded: Vec<IndexSpec> = Vec::new();
-    let mut missing: Vec<IndexSpec> = Vec::new();
+    let mut superseded = Vec::new();
+    let mut missing = Vec::new();
     for content_type in schema.content_types() {
         superseded.extend(
             superseded_indexes(content_type)
@@ -31,16 +49,16 @@ pub async fn reconcile_indexes(db: &Db, schema: &Schema) -> Result<()> {
                 .filter(|spec| !present.contains(&spec.name)),
         );
     }
-    if superseded.is_empty() && missing.is_empty() {
-        return Ok(());
-    }
-    // Another instance starting at the same time may get there first.
+    Ok((superseded, missing))
+}
+
+async fn put_right(db: &Db, superseded: &[IndexSpec], missing: &[IndexSpec]) -> Result<()> {
     let txn = db.begin_write().await?;
-    for spec in &superseded {
+    for spec in superseded {
         txn.execute(spec.drop().if_exists()).await?;
         tracing::info!(index = %spec.name, "dropped an index a declared one replaces");
     }
-    for spec in &missing {
+    for spec in missing {
         txn.execute(spec.create().if_not_exists()).await?;
         tracing::info!(index = %spec.name, "created a missing index");
     }
