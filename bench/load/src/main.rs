@@ -3,12 +3,13 @@
 //! `cairn-bench run` starts the release `cairn` binary on SQLite and then on
 //! PostgreSQL, loads the canonical dataset (seeds through the API, articles
 //! with `cairn content import`), and drives HTTP load at it with `wrk` from
-//! a separate process: the queries Q1 to Q5, and the ceiling, a minimal
-//! actix-web server (`cairn-bench ceiling`) that answers Q1's exact bytes
-//! from memory. It prints a Markdown report.
+//! a separate process: the queries Q1 to Q5, and two reference servers
+//! that answer Q1's exact bytes, the ceiling (`cairn-bench ceiling`, from
+//! memory) and the floor (`cairn-bench floor`, after reading Q1's page from
+//! the database). It prints a Markdown report.
 
-mod ceiling;
 mod dataset;
+mod reference;
 mod report;
 mod server;
 mod wrk;
@@ -19,6 +20,9 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::dataset::Seeds;
+
+/// The row the floor is the bound of.
+const UNCACHED_Q1: &str = "Q1 list, response cache off";
 
 type Outcome<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -47,6 +51,17 @@ enum Command {
         port: u16,
         #[arg(long)]
         body: PathBuf,
+    },
+    /// Read Q1's page from a benchmark database, then serve a file's bytes
+    /// as JSON, on every path (the floor).
+    Floor {
+        #[arg(long)]
+        port: u16,
+        #[arg(long)]
+        body: PathBuf,
+        /// The database's URL, as Cairn's configuration gives it.
+        #[arg(long)]
+        database: String,
     },
 }
 
@@ -89,7 +104,12 @@ struct RunArgs {
 
 fn main() -> Outcome {
     match Cli::parse().command {
-        Command::Ceiling { port, body } => ceiling::serve(port, body),
+        Command::Ceiling { port, body } => reference::serve_ceiling(port, body),
+        Command::Floor {
+            port,
+            body,
+            database,
+        } => reference::serve_floor(port, body, database),
         Command::Run(mut args) => {
             if args.smoke {
                 args.installation.articles = args.installation.articles.min(200);
@@ -134,6 +154,7 @@ pub struct BackendReport {
     pub start_to_ready: Duration,
     pub load_time: Duration,
     pub ceiling: Option<wrk::Result>,
+    pub floor: Option<wrk::Result>,
     pub rows: Vec<(String, wrk::Result)>,
     pub first_render: Option<Duration>,
     pub cold_list: Duration,
@@ -206,9 +227,12 @@ async fn measure(args: &RunArgs, backend: Backend, report: &mut BackendReport) -
     );
     let q1_body = cached.get(q1, &setup.read_token).await?;
 
-    let ceiling = ceiling::Ceiling::start(&q1_body).await?;
+    let ceiling = reference::Reference::ceiling(&q1_body).await?;
     report.ceiling = Some(wrk::run(&ceiling.url(q1), None, None, args).await?);
     drop(ceiling);
+    let floor = reference::Reference::floor(&q1_body, setup.database_url()).await?;
+    report.floor = Some(wrk::run(&floor.url(q1), None, None, args).await?);
+    drop(floor);
 
     let read = Some(setup.read_token.as_str());
     report.rows.push((
@@ -265,7 +289,7 @@ async fn measure(args: &RunArgs, backend: Backend, report: &mut BackendReport) -
     report.rows.insert(
         1,
         (
-            "Q1 list, response cache off".into(),
+            UNCACHED_Q1.into(),
             wrk::run(&uncached.url(q1), read, None, args).await?,
         ),
     );

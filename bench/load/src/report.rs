@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use crate::{BackendReport, RunArgs};
+use crate::{BackendReport, RunArgs, UNCACHED_Q1};
 
 fn ms(duration: Duration) -> String {
     format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
@@ -24,17 +24,15 @@ pub fn markdown(args: &RunArgs, reports: &[BackendReport]) -> String {
         let _ = writeln!(out, "### {}\n", report.backend);
         let _ = writeln!(out, "| request | req/s | p50 | p99 | vs ceiling | failed |");
         let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: |");
-        if let Some(c) = &report.ceiling {
-            let _ = writeln!(
-                out,
-                "| ceiling: Q1's bytes from memory | {:.0} | {} | {} | 100 % | {} |",
-                c.requests_per_second,
-                ms(c.p50),
-                ms(c.p99),
-                c.failures
-            );
-        }
-        for (name, row) in &report.rows {
+        let references = [
+            ("ceiling: Q1's bytes from memory", &report.ceiling),
+            ("floor: Q1's page read, then its bytes", &report.floor),
+        ];
+        let references = references
+            .into_iter()
+            .filter_map(|(name, row)| Some((name, row.as_ref()?)));
+        let rows = report.rows.iter().map(|(name, row)| (name.as_str(), row));
+        for (name, row) in references.chain(rows) {
             let ratio = if ceiling > 0.0 {
                 row.requests_per_second / ceiling * 100.0
             } else {
@@ -50,6 +48,20 @@ pub fn markdown(args: &RunArgs, reports: &[BackendReport]) -> String {
             );
         }
         let _ = writeln!(out);
+        let uncached = report
+            .rows
+            .iter()
+            .find(|(name, _)| name == UNCACHED_Q1)
+            .map(|(_, row)| row.requests_per_second);
+        if let (Some(floor), Some(uncached)) = (&report.floor, uncached)
+            && floor.requests_per_second > 0.0
+        {
+            let _ = writeln!(
+                out,
+                "- uncached Q1 against the floor (the rest is Cairn's own work): {:.0} %",
+                uncached / floor.requests_per_second * 100.0
+            );
+        }
         let _ = writeln!(
             out,
             "- start to first 200 on /_health: {}",

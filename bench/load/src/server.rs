@@ -87,6 +87,11 @@ impl Setup {
         self.folder.keep().join(CONFIG_FILE)
     }
 
+    /// The database's URL, as the configuration gives it to Cairn.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
     fn config_path(&self) -> PathBuf {
         self.folder.path().join(CONFIG_FILE)
     }
