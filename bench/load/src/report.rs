@@ -58,7 +58,7 @@ pub fn markdown(args: &RunArgs, reports: &[BackendReport]) -> String {
         {
             let _ = writeln!(
                 out,
-                "- uncached Q1 against the floor (the rest is Cairn's own work): {:.0} %",
+                "- uncached Q1 as a share of the floor: {:.0} %",
                 uncached / floor.requests_per_second * 100.0
             );
         }
