@@ -104,12 +104,12 @@ struct RunArgs {
 
 fn main() -> Outcome {
     match Cli::parse().command {
-        Command::Ceiling { port, body } => reference::serve_ceiling(port, body),
+        Command::Ceiling { port, body } => reference::serve(port, body, None),
         Command::Floor {
             port,
             body,
             database,
-        } => reference::serve_floor(port, body, database),
+        } => reference::serve(port, body, Some(database)),
         Command::Run(mut args) => {
             if args.smoke {
                 args.installation.articles = args.installation.articles.min(200);

@@ -26,8 +26,8 @@ use sea_orm::sqlx::sqlite::SqliteConnectOptions;
 
 use crate::Outcome;
 
-/// Q1's page on SQLite: what Cairn reads for it, with the empty locale
-/// written as a literal as Cairn writes it (`core/src/db/inline.rs`).
+/// Q1's page on SQLite: the rows and columns Q1 shows, with the empty
+/// locale written as a literal as Cairn writes it (`core/src/db/inline.rs`).
 const SQLITE_Q1: &str = r#"SELECT "id", "document_id", "title", "slug", "views", "published_at" FROM "articles" WHERE "published" = 1 AND "locale" = '' AND "views" > ?1 ORDER BY "published_at" DESC, "id" DESC LIMIT 26 OFFSET 50"#;
 
 /// Q1's page on PostgreSQL, a prepared statement as Cairn's are.
@@ -36,31 +36,19 @@ const POSTGRES_Q1: &str = r#"SELECT "id", "document_id", "title", "slug", "views
 /// Q1's filter value, `views > 5000`.
 const MIN_VIEWS: i32 = 5000;
 
-/// Runs the ceiling server until killed.
-pub fn serve_ceiling(port: u16, body: PathBuf) -> Outcome {
+/// Runs a reference server until killed: the floor when it has a
+/// `database` (Cairn's URL) to read Q1's page from, else the ceiling.
+pub fn serve(port: u16, body: PathBuf, database: Option<String>) -> Outcome {
     let bytes = web::Bytes::from(std::fs::read(body)?);
     actix_web::rt::System::new().block_on(async move {
-        HttpServer::new(move || {
-            let bytes = bytes.clone();
-            App::new().default_service(web::to(move || {
-                let bytes = bytes.clone();
-                async move { json(bytes) }
-            }))
-        })
-        .bind(("127.0.0.1", port))?
-        .run()
-        .await
-    })?;
-    Ok(())
-}
-
-/// Runs the floor server on `database` (Cairn's URL) until killed.
-pub fn serve_floor(port: u16, body: PathBuf, database: String) -> Outcome {
-    let bytes = web::Bytes::from(std::fs::read(body)?);
-    actix_web::rt::System::new().block_on(async move {
-        let pages = Pages::connect(&database).await?;
+        let pages = match database {
+            Some(database) => Some(Pages::connect(&database).await?),
+            None => None,
+        };
         // A floor that reads nothing measures nothing.
-        if pages.read().await? == 0 {
+        if let Some(pages) = &pages
+            && pages.read().await? == 0
+        {
             return Err("the floor read no rows: Q1's page is empty".into());
         }
         HttpServer::new(move || {
@@ -68,10 +56,12 @@ pub fn serve_floor(port: u16, body: PathBuf, database: String) -> Outcome {
             App::new().default_service(web::to(move || {
                 let (bytes, pages) = (bytes.clone(), pages.clone());
                 async move {
-                    match pages.read().await {
-                        Ok(_) => json(bytes),
-                        Err(error) => HttpResponse::InternalServerError().body(error.to_string()),
+                    if let Some(pages) = pages
+                        && let Err(error) = pages.read().await
+                    {
+                        return HttpResponse::InternalServerError().body(error.to_string());
                     }
+                    json(bytes)
                 }
             }))
         })
@@ -91,7 +81,7 @@ fn json(bytes: web::Bytes) -> HttpResponse {
 /// Where the floor reads Q1's page.
 #[derive(Clone)]
 enum Pages {
-    /// On each HTTP worker's thread, through a read-only connection of its
+    /// On each HTTP worker's thread, through a query-only connection of its
     /// own, as Cairn reads SQLite.
     Sqlite(PathBuf),
     /// Through a pool of connections, as Cairn reads PostgreSQL.
@@ -195,13 +185,21 @@ impl Reference {
         let file = tempfile::NamedTempFile::new()?;
         std::fs::write(file.path(), body)?;
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let mut child = Command::new(std::env::current_exe()?)
+        // A build during a run replaces this executable; say so when it has.
+        let executable = std::env::current_exe()?;
+        let mut child = Command::new(&executable)
             .args([command, "--port", &port.to_string()])
             .args(args)
             .arg("--body")
             .arg(file.path())
             .stdout(Stdio::null())
-            .spawn()?;
+            .spawn()
+            .map_err(|e| {
+                format!(
+                    "starting the {command} server from {}: {e}",
+                    executable.display()
+                )
+            })?;
         for _ in 0..5000 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Ok(Reference {
