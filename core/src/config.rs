@@ -155,8 +155,8 @@ impl Default for ApiConfig {
 
 impl ApiConfig {
     /// The query limits these settings describe.
-    pub fn query_limits(&self) -> crate::query::QueryLimits {
-        crate::query::QueryLimits {
+    pub fn query_limits(&self) -> QueryLimits {
+        QueryLimits {
             default_page_size: self.default_page_size,
             max_page_size: self.max_page_size,
             max_filter_depth: self.max_filter_depth,
@@ -165,6 +165,17 @@ impl ApiConfig {
             max_populate_depth: self.max_populate_depth,
         }
     }
+}
+
+/// Limits on what one query may ask for.
+#[derive(Debug, Clone, Copy)]
+pub struct QueryLimits {
+    pub default_page_size: u64,
+    pub max_page_size: u64,
+    pub max_filter_depth: usize,
+    pub max_filter_conditions: usize,
+    pub max_operand_values: usize,
+    pub max_populate_depth: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -23,9 +23,9 @@ use crate::events::{self, Changes};
 use crate::files::Files;
 use crate::locales::DefaultLocale;
 use crate::query::{self, QueryMemo};
-use crate::schema::codec::now;
 use crate::schema::ddl::{self, ChangeRequest, Plan};
 use crate::schema::{Schema, store, system};
+use crate::time::now;
 
 /// Cheap to clone: every clone shares the same state.
 #[derive(Clone)]

@@ -11,12 +11,12 @@ pub mod db;
 pub mod entries;
 pub mod error;
 pub mod events;
-
 pub mod files;
 pub mod flights;
 pub mod locales;
 pub mod query;
 pub mod schema;
+pub mod time;
 
 /// The media layer the files service is built on, for callers that need
 /// its types (byte ranges, storage keys, variant parameters).

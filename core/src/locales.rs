@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::db::Db;
 use crate::db::entities::locale;
 use crate::error::{Error, Result};
-use crate::schema::codec::now;
+use crate::time::now;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

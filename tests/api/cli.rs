@@ -105,7 +105,7 @@ backend_tests! {
         let token = api_tokens::verify(app.context.db().conn(), &secret).await?.unwrap();
         assert_eq!(token.kind, api_tokens::TokenKind::ReadOnly);
         let expires = token.expires_at.unwrap();
-        let in_30_days = (cairn_core::schema::codec::now() + chrono_days(30)).to_rfc3339();
+        let in_30_days = (cairn_core::time::now() + chrono_days(30)).to_rfc3339();
         assert_eq!(&expires[..10], &in_30_days[..10]);
         assert!(api_tokens::verify(app.context.db().conn(), "cairn_wrong").await?.is_none());
 

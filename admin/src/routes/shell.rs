@@ -6,8 +6,8 @@ use cairn_core::entries::{ListOptions, ReadOptions, Status};
 use cairn_core::locales;
 use cairn_core::query::Pagination;
 use cairn_core::schema::Kind;
-use cairn_core::schema::codec::format_datetime;
 use cairn_core::schema::drafts::{self, Group};
+use cairn_core::time::format_datetime;
 
 use crate::error::AdminResult;
 use crate::pages::{ContentPage, DashboardPage, MediaPage, Section, SettingsPage, Shell, TypeRow};

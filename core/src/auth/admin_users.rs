@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::password;
 use crate::db::entities::admin_user;
 use crate::error::{Error, Result, ValidationErrors};
-use crate::schema::codec::{format_datetime, now};
+use crate::time::{format_datetime, now};
 
 /// Shortest accepted password.
 pub const MIN_PASSWORD_LENGTH: usize = 8;

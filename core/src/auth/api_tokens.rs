@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::db::entities::api_token;
 use crate::error::{Error, Result};
 use crate::flights::Flights;
-use crate::schema::codec::{format_datetime, now};
+use crate::time::{format_datetime, now};
 
 /// Every token starts with this, so secret scanners and people recognise one.
 pub const TOKEN_PREFIX: &str = "cairn_";

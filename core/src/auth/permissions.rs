@@ -11,7 +11,7 @@ use crate::db::entities::setting;
 use crate::error::{Error, Result, ValidationErrors};
 use crate::query::Readable;
 use crate::schema::Schema;
-use crate::schema::codec::now;
+use crate::time::now;
 
 const SETTING: &str = "public_permissions";
 

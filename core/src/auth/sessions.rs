@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use super::admin_users::{self, AdminUser};
 use crate::db::entities::admin_session;
 use crate::error::{Error, Result};
-use crate::schema::codec::{Timestamp, now};
+use crate::time::{Timestamp, now};
 
 /// A signed-in administrator's session.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use rust_decimal::prelude::ToPrimitive;
 use sea_orm::{DbErr, QueryResult, TryGetable};
 
 use crate::error::Result;
-use crate::schema::codec::{format_datetime, parse_datetime};
+use crate::time::{format_datetime, parse_datetime};
 
 /// A type a cell decodes to with either driver.
 pub trait Cell: TryGetable + rusqlite::types::FromSql {}

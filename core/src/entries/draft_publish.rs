@@ -10,12 +10,12 @@ use super::validate::is_empty;
 use super::versions::snapshot;
 use super::{Entries, Entry, Reason, Status, WriteOptions};
 use crate::error::{Error, Path, Result, ValidationErrors};
-use crate::schema::codec::now;
 use crate::schema::column::Storage;
 use crate::schema::system::{
     CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, ID, LOCALE, PUBLISHED, PUBLISHED_AT, UPDATED_AT,
     UPDATED_BY_ID,
 };
+use crate::time::now;
 
 impl Entries {
     /// Publishes the draft of a document in one locale. The draft must pass

@@ -17,13 +17,11 @@ mod versions;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use rand::Rng;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityName};
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-pub use crate::query::{Populate, PopulateField};
+pub use crate::query::{Populate, PopulateField, Status};
 pub use counts::CountCache;
 pub use populate::Entry;
 pub use versions::{Version, VersionSummary};
@@ -41,23 +39,15 @@ use crate::query::compile::{Compiler, Readable, Scope, SortKey, apply_sort, tie_
 use crate::query::{Filter, Pagination, Sort, cursor};
 use crate::schema::TypeKind;
 use crate::schema::attribute::Kind;
-use crate::schema::codec::{self, now};
+use crate::schema::codec;
 use crate::schema::column::Storage;
 use crate::schema::naming::index_name;
 use crate::schema::registry::{ContentType, Schema};
 use crate::schema::system::{
-    CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, DOCUMENT_ID_LENGTH, ID, LOCALE, PUBLISHED,
-    PUBLISHED_AT, UPDATED_AT, UPDATED_BY_ID,
+    CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, ID, LOCALE, PUBLISHED, PUBLISHED_AT, UPDATED_AT,
+    UPDATED_BY_ID, new_document_id,
 };
-
-/// Which state of a document to read.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Draft,
-    #[default]
-    Published,
-}
+use crate::time::now;
 
 /// Options of a write.
 #[derive(Debug, Clone, Default)]
@@ -1135,15 +1125,6 @@ impl Entries {
     fn max_versions(&self) -> u32 {
         self.max_versions
     }
-}
-
-/// A new document id: 24 lower-case letters and digits, as Strapi's.
-pub(crate) fn new_document_id() -> String {
-    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let mut rng = rand::rng();
-    (0..DOCUMENT_ID_LENGTH)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect()
 }
 
 /// Drops the row read past `limit` (asked for to learn whether another

@@ -16,10 +16,10 @@ use super::{Entries, Entry, Reason, Status, WriteOptions};
 use crate::db::entities::version;
 use crate::error::{Error, Result};
 use crate::schema::attribute::Kind;
-use crate::schema::codec::{format_datetime, now};
 use crate::schema::column::Storage;
 use crate::schema::registry::ContentType;
 use crate::schema::system::{DOCUMENT_ID, ID};
+use crate::time::{format_datetime, now};
 
 /// A version without its data, for history lists.
 #[derive(Debug, Clone, PartialEq, Serialize)]

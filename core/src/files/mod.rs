@@ -34,7 +34,7 @@ use crate::db::Db;
 use crate::db::entities::file;
 use crate::error::{Error, Result};
 use crate::flights::Flights;
-use crate::schema::codec::now;
+use crate::time::now;
 
 /// Where files are served; every file's `url` starts with it.
 pub const UPLOADS_PATH: &str = "/uploads";

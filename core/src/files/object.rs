@@ -4,7 +4,7 @@
 use serde_json::{Map, Number, Value};
 
 use crate::db::entities::file;
-use crate::schema::codec::format_datetime;
+use crate::time::format_datetime;
 
 /// Strapi reports sizes in kilobytes of 1000 bytes, to two decimals.
 pub fn kilobytes(bytes: i64) -> Value {

@@ -18,7 +18,7 @@ use super::object::kilobytes;
 use super::{Files, UPLOADS_PATH, names};
 use crate::db::entities::file;
 use crate::error::{Error, Result};
-use crate::schema::codec::now;
+use crate::time::now;
 
 /// What a client may say about a file it uploads (Strapi's `fileInfo`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -249,7 +249,7 @@ impl Files {
                 )
             });
             let row = file::ActiveModel {
-                document_id: Set(crate::entries::new_document_id()),
+                document_id: Set(crate::schema::system::new_document_id()),
                 name: Set(file.name.clone()),
                 alternative_text: Set(upload.info.alternative_text.clone()),
                 caption: Set(upload.info.caption.clone()),

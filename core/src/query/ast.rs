@@ -4,7 +4,16 @@
 
 use std::collections::BTreeMap;
 
-use crate::entries::Status;
+use serde::{Deserialize, Serialize};
+
+/// Which state of a document to read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    #[default]
+    Published,
+}
 
 /// A whole query.
 #[derive(Debug, Clone, Default, PartialEq)]

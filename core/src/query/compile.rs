@@ -20,9 +20,9 @@ use sea_orm::sea_query::{
 };
 use serde_json::Value;
 
+use super::ast::Status;
 use super::ast::{Filter, Operand, Operator, Sort};
 use crate::db::Backend;
-use crate::entries::Status;
 use crate::error::{Path, ValidationErrors};
 use crate::schema::attribute::{Attribute, Kind};
 use crate::schema::codec;

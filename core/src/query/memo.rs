@@ -7,7 +7,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use super::{Query, QueryLimits, from_query_string};
+use super::{Query, from_query_string};
+use crate::config::QueryLimits;
 use crate::error::Result;
 
 /// How many query strings are kept. A full memo starts over rather than

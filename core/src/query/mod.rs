@@ -11,11 +11,13 @@ mod memo;
 pub mod parse;
 pub mod qs;
 
-pub use ast::{Filter, Operand, Operator, Pagination, Populate, PopulateField, Query, Sort};
+pub use ast::{
+    Filter, Operand, Operator, Pagination, Populate, PopulateField, Query, Sort, Status,
+};
 pub use compile::Readable;
 pub use memo::QueryMemo;
-pub use parse::QueryLimits;
 
+use crate::config::QueryLimits;
 use crate::error::{Error, Result};
 
 /// Reads a raw query string (without `?`) into a query.

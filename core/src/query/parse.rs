@@ -18,20 +18,11 @@
 
 use serde_json::{Map, Value};
 
-use super::ast::{Filter, Operand, Operator, Pagination, Populate, PopulateField, Query, Sort};
-use crate::entries::Status;
+use super::ast::{
+    Filter, Operand, Operator, Pagination, Populate, PopulateField, Query, Sort, Status,
+};
+use crate::config::QueryLimits;
 use crate::error::{Error, Path, Result, ValidationErrors};
-
-/// Limits on what one query may ask for.
-#[derive(Debug, Clone, Copy)]
-pub struct QueryLimits {
-    pub default_page_size: u64,
-    pub max_page_size: u64,
-    pub max_filter_depth: usize,
-    pub max_filter_conditions: usize,
-    pub max_operand_values: usize,
-    pub max_populate_depth: usize,
-}
 
 const PARAMETERS: [&str; 7] = [
     "filters",

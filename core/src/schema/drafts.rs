@@ -25,7 +25,7 @@ use super::request::{
 };
 use crate::db::entities::admin_draft;
 use crate::error::{Error, Result};
-use crate::schema::codec::now;
+use crate::time::now;
 
 /// What a draft edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,7 +15,7 @@ use super::model::{
 use super::registry::Schema;
 use crate::db::entities::{component, content_type};
 use crate::error::{Error, Result};
-use crate::schema::codec::now;
+use crate::time::now;
 
 /// Reads the schema in force.
 pub async fn load(conn: &impl ConnectionTrait) -> Result<Schema> {

@@ -1,5 +1,7 @@
 //! The columns Cairn adds to every content-type table and link table.
 
+use rand::Rng;
+
 use super::column::ColumnType;
 
 /// Row id (one per document, locale and state).
@@ -40,6 +42,15 @@ pub const FILES_TABLE: &str = "cairn_files";
 
 /// Length of a document id.
 pub const DOCUMENT_ID_LENGTH: u32 = 24;
+
+/// A new document id: 24 lower-case letters and digits, as Strapi's.
+pub fn new_document_id() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    (0..DOCUMENT_ID_LENGTH)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
 
 /// The fields every row has: API name -> column and type.
 pub fn system_field(name: &str) -> Option<(&'static str, ColumnType)> {

@@ -20,7 +20,7 @@ use super::tables::{IndexSpec, create_link_table, create_table, indexes};
 use crate::db::errors::unique_violation;
 use crate::db::{Backend, Db};
 use crate::error::{Error, Result, ValidationErrors};
-use crate::schema::codec::{bind, now};
+use crate::schema::codec::bind;
 use crate::schema::column::ColumnType;
 use crate::schema::registry::{ContentType, Field};
 use crate::schema::store;
@@ -28,6 +28,7 @@ use crate::schema::system::{
     self, DOCUMENT_ID, FILE_ID, ID, LOCALE, POSITION, PUBLISHED, PUBLISHED_AT, SOURCE_ID,
     TARGET_DOCUMENT_ID,
 };
+use crate::time::now;
 
 /// Applies `plan`. Steps that remove data need `allow_drop`.
 pub async fn apply(db: &Db, plan: &Plan, allow_drop: bool) -> Result<()> {
