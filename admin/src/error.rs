@@ -1,15 +1,15 @@
 //! The admin UI's one error type and the page each error becomes.
 //!
-//! Engine errors are mapped here once, exhaustively, like the API's mapping
-//! in the server: a new engine error cannot reach a page before someone
-//! decides what it means there. Internal causes go to the log, never to the
-//! page.
+//! Engine errors take their status from the engine's table of codes, as the
+//! API's do; the page's heading follows from the status. Internal causes go
+//! to the log, never to the page.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 use cairn_core::Error;
+use cairn_core::error::Code;
 
 use crate::pages::ErrorPage;
 
@@ -57,49 +57,33 @@ impl AdminError {
             AdminError::Csrf => (StatusCode::FORBIDDEN, "Form expired", message),
             AdminError::BadRequest(_) => (StatusCode::BAD_REQUEST, "Bad request", message),
             AdminError::NotFound(_) => (StatusCode::NOT_FOUND, "Not found", message),
-            AdminError::Engine(error) => match error {
-                Error::Validation(_)
-                | Error::InvalidSchema(_)
-                | Error::DestructivePlan { .. }
-                | Error::InvalidState(_)
-                | Error::InvalidCredentials
-                | Error::InvalidFile { .. }
-                | Error::ImageTooLarge { .. }
-                | Error::InvalidVariant(_) => (StatusCode::BAD_REQUEST, "Not possible", message),
-                Error::FileTooLarge { .. } => {
-                    (StatusCode::PAYLOAD_TOO_LARGE, "File too large", message)
+            AdminError::Engine(error) => {
+                let code = error.code();
+                if code.is_internal() {
+                    return internal(code, &message);
                 }
-                Error::UnsupportedFileType { .. } => (
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "Unsupported file",
-                    message,
-                ),
-                Error::VariantNotAllowed(_) => (StatusCode::FORBIDDEN, "Not allowed", message),
-                Error::RangeNotSatisfiable { .. } => {
-                    (StatusCode::RANGE_NOT_SATISFIABLE, "Not possible", message)
-                }
-                Error::ContentTypeNotFound { .. }
-                | Error::EntryNotFound { .. }
-                | Error::LocaleNotFound { .. }
-                | Error::VersionNotFound { .. }
-                | Error::RecordNotFound { .. } => (StatusCode::NOT_FOUND, "Not found", message),
-                Error::TooManyAttempts { .. } => {
-                    (StatusCode::TOO_MANY_REQUESTS, "Too many attempts", message)
-                }
-                Error::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "Not signed in", message),
-                Error::Forbidden(_) => (StatusCode::FORBIDDEN, "Not allowed", message),
-                Error::Storage(_)
-                | Error::Config(_)
-                | Error::Io { .. }
-                | Error::Database(_)
-                | Error::Internal(_) => internal(&message),
-            },
+                let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::BAD_REQUEST);
+                (status, title(status), message)
+            }
         }
     }
 }
 
-fn internal(message: &str) -> (StatusCode, &'static str, String) {
-    tracing::error!(error = %message, "admin request failed");
+/// The heading of an error page, by its status.
+fn title(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::UNAUTHORIZED => "Not signed in",
+        StatusCode::FORBIDDEN => "Not allowed",
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::PAYLOAD_TOO_LARGE => "File too large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "Unsupported file",
+        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+        _ => "Not possible",
+    }
+}
+
+fn internal(code: Code, message: &str) -> (StatusCode, &'static str, String) {
+    tracing::error!(code = code.as_str(), error = %message, "admin request failed");
     (
         StatusCode::INTERNAL_SERVER_ERROR,
         "Something went wrong",

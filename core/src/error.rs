@@ -1,7 +1,8 @@
 //! The one error type of the content engine.
 //!
-//! Every failure a caller can act on has its own variant; the HTTP layer maps
-//! each variant to a status and a Strapi error name in one exhaustive match.
+//! Every failure a caller can act on has its own variant and a [`Code`]; the
+//! codes' table gives each its HTTP status and Strapi error name, so the API
+//! and the admin UI answer alike without matching on errors themselves.
 //! Database errors are classified on the way in (see `db::errors`), so a unique
 //! violation reaches the client as a validation error with a field path, never
 //! as an internal error.
@@ -107,36 +108,137 @@ fn locale_suffix(locale: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// Declares the error codes: each line gives a code its HTTP status and the
+/// error name Strapi answers with.
+macro_rules! codes {
+    ($($(#[$doc:meta])* $code:ident = $status:literal, $name:literal, $text:literal;)*) => {
+        /// What went wrong, in the terms a client acts on. [`Error::code`]
+        /// gives an engine error's code; the HTTP layers answer with its
+        /// status and name, and log it by its text.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($(#[$doc])* $code,)*
+        }
+
+        impl Code {
+            /// The HTTP status of a response with this error.
+            pub const fn status(self) -> u16 {
+                match self {
+                    $(Code::$code => $status,)*
+                }
+            }
+
+            /// The error name of Strapi's envelope (`error.name`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Code::$code => $name,)*
+                }
+            }
+
+            /// A stable snake_case name, for logs and metrics.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$code => $text,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// Input failed validation; `details.errors` lists every field.
+    Validation = 400, "ValidationError", "validation";
+    /// A schema file or request is invalid; nothing was applied.
+    InvalidSchema = 400, "ValidationError", "invalid_schema";
+    /// A schema change removes data and was not confirmed.
+    DestructivePlan = 400, "ValidationError", "destructive_plan";
+    /// A request the server cannot read: malformed JSON, query or path.
+    BadRequest = 400, "ValidationError", "bad_request";
+    /// A request that contradicts the current state.
+    InvalidState = 400, "ApplicationError", "invalid_state";
+    InvalidCredentials = 400, "ValidationError", "invalid_credentials";
+    /// An upload that is empty, truncated, corrupt or mislabelled.
+    InvalidFile = 400, "ValidationError", "invalid_file";
+    ImageTooLarge = 400, "ValidationError", "image_too_large";
+    InvalidVariant = 400, "ValidationError", "invalid_variant";
+    Unauthorized = 401, "UnauthorizedError", "unauthorized";
+    Forbidden = 403, "ForbiddenError", "forbidden";
+    /// A variant URL outside the presets, without a valid signature.
+    VariantNotAllowed = 403, "ForbiddenError", "variant_not_allowed";
+    /// No route, or nothing at this address the caller may know of.
+    NotFound = 404, "NotFoundError", "not_found";
+    ContentTypeNotFound = 404, "NotFoundError", "content_type_not_found";
+    EntryNotFound = 404, "NotFoundError", "entry_not_found";
+    LocaleNotFound = 404, "NotFoundError", "locale_not_found";
+    VersionNotFound = 404, "NotFoundError", "version_not_found";
+    RecordNotFound = 404, "NotFoundError", "record_not_found";
+    /// The route exists, but not for this method or this kind of type.
+    MethodNotAllowed = 405, "MethodNotAllowedError", "method_not_allowed";
+    /// A request body over the configured limit.
+    PayloadTooLarge = 413, "PayloadTooLargeError", "payload_too_large";
+    FileTooLarge = 413, "PayloadTooLargeError", "file_too_large";
+    UnsupportedFileType = 415, "UnsupportedMediaTypeError", "unsupported_file_type";
+    RangeNotSatisfiable = 416, "RangeNotSatisfiableError", "range_not_satisfiable";
+    TooManyAttempts = 429, "RateLimitError", "too_many_attempts";
+    /// The media store failed.
+    Storage = 500, "InternalServerError", "storage";
+    Config = 500, "InternalServerError", "config";
+    Io = 500, "InternalServerError", "io";
+    Database = 500, "InternalServerError", "database";
+    Internal = 500, "InternalServerError", "internal";
+}
+
+impl Code {
+    /// A failure of the server, not of the request: its cause is logged and
+    /// never shown.
+    pub const fn is_internal(self) -> bool {
+        self.status() >= 500
+    }
+}
+
 impl Error {
-    /// A stable snake_case code for logs, metrics and the `details.code` of
-    /// error envelopes.
-    pub fn code(&self) -> &'static str {
+    /// The code that decides how this error reaches a client.
+    pub fn code(&self) -> Code {
         match self {
-            Error::Validation(_) => "validation",
-            Error::InvalidSchema(_) => "invalid_schema",
-            Error::DestructivePlan { .. } => "destructive_plan",
-            Error::ContentTypeNotFound { .. } => "content_type_not_found",
-            Error::EntryNotFound { .. } => "entry_not_found",
-            Error::LocaleNotFound { .. } => "locale_not_found",
-            Error::VersionNotFound { .. } => "version_not_found",
-            Error::RecordNotFound { .. } => "record_not_found",
-            Error::InvalidState(_) => "invalid_state",
-            Error::InvalidCredentials => "invalid_credentials",
-            Error::TooManyAttempts { .. } => "too_many_attempts",
-            Error::Unauthorized(_) => "unauthorized",
-            Error::Forbidden(_) => "forbidden",
-            Error::FileTooLarge { .. } => "file_too_large",
-            Error::UnsupportedFileType { .. } => "unsupported_file_type",
-            Error::InvalidFile { .. } => "invalid_file",
-            Error::ImageTooLarge { .. } => "image_too_large",
-            Error::InvalidVariant(_) => "invalid_variant",
-            Error::VariantNotAllowed(_) => "variant_not_allowed",
-            Error::RangeNotSatisfiable { .. } => "range_not_satisfiable",
-            Error::Storage(_) => "storage",
-            Error::Config(_) => "config",
-            Error::Io { .. } => "io",
-            Error::Database(_) => "database",
-            Error::Internal(_) => "internal",
+            Error::Validation(_) => Code::Validation,
+            Error::InvalidSchema(_) => Code::InvalidSchema,
+            Error::DestructivePlan { .. } => Code::DestructivePlan,
+            Error::ContentTypeNotFound { .. } => Code::ContentTypeNotFound,
+            Error::EntryNotFound { .. } => Code::EntryNotFound,
+            Error::LocaleNotFound { .. } => Code::LocaleNotFound,
+            Error::VersionNotFound { .. } => Code::VersionNotFound,
+            Error::RecordNotFound { .. } => Code::RecordNotFound,
+            Error::InvalidState(_) => Code::InvalidState,
+            Error::InvalidCredentials => Code::InvalidCredentials,
+            Error::TooManyAttempts { .. } => Code::TooManyAttempts,
+            Error::Unauthorized(_) => Code::Unauthorized,
+            Error::Forbidden(_) => Code::Forbidden,
+            Error::FileTooLarge { .. } => Code::FileTooLarge,
+            Error::UnsupportedFileType { .. } => Code::UnsupportedFileType,
+            Error::InvalidFile { .. } => Code::InvalidFile,
+            Error::ImageTooLarge { .. } => Code::ImageTooLarge,
+            Error::InvalidVariant(_) => Code::InvalidVariant,
+            Error::VariantNotAllowed(_) => Code::VariantNotAllowed,
+            Error::RangeNotSatisfiable { .. } => Code::RangeNotSatisfiable,
+            Error::Storage(_) => Code::Storage,
+            Error::Config(_) => Code::Config,
+            Error::Io { .. } => Code::Io,
+            Error::Database(_) => Code::Database,
+            Error::Internal(_) => Code::Internal,
+        }
+    }
+
+    /// What a client needs beyond the message: the failing fields of a
+    /// validation error, the destructive steps of a plan, the size of a
+    /// file a range missed. Empty for the rest.
+    pub fn details(&self) -> Value {
+        match self {
+            Error::Validation(errors) | Error::InvalidSchema(errors) => {
+                serde_json::json!({ "errors": errors.errors })
+            }
+            Error::DestructivePlan { steps } => serde_json::json!({ "destructive": steps }),
+            Error::RangeNotSatisfiable { size } => serde_json::json!({ "size": size }),
+            _ => Value::Object(serde_json::Map::new()),
         }
     }
 

@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use cairn_core::Error;
 use cairn_core::error::ValidationErrors;
-use cairn_core::schema::ddl::{Change, ChangeRequest, Plan, Step};
+use cairn_core::schema::ddl::{Change, ChangeRequest, Plan, Step, Tone};
 use cairn_core::schema::drafts::{self, Definition, Draft, Group};
 use cairn_core::schema::model::default_type_uid;
 use serde::Deserialize;
@@ -628,36 +628,19 @@ fn plan_page(
     }
 }
 
-/// A step as the review draws it: a title and one line per change.
+/// A step as the review draws it: a title and one line per change. A type
+/// that loses a field is drawn as a removal.
 fn step_view(step: &Step) -> StepView {
-    let text = step.to_string();
-    let mut lines = text.lines();
-    let title = lines.next().unwrap_or_default().trim().to_owned();
-    let tone = match step {
-        Step::CreateComponent { .. } | Step::CreateType { .. } => "create",
-        Step::DropComponent { .. } | Step::DropType { .. } => "drop",
-        Step::UpdateComponent { .. } => "alter",
-        Step::AlterType { changes, .. } => {
-            if changes
-                .iter()
-                .any(|c| matches!(c, Change::DropField { .. }))
-            {
-                "drop"
-            } else {
-                "alter"
-            }
-        }
-    };
+    let drops_field = matches!(step, Step::AlterType { changes, .. }
+        if changes.iter().any(|c| matches!(c, Change::DropField { .. })));
+    let tone = if drops_field { Tone::Drop } else { step.tone() };
     StepView {
-        tone,
-        title: title.trim_start_matches(['+', '~', '-']).trim().to_owned(),
-        lines: lines
-            .map(|line| {
-                let line = line.trim();
-                let mut chars = line.chars();
-                let sign = chars.next().unwrap_or('~');
-                (sign, chars.as_str().trim().to_owned())
-            })
+        tone: tone.as_str(),
+        title: step.title(),
+        lines: step
+            .lines()
+            .into_iter()
+            .map(|(tone, line)| (tone.sign(), line))
             .collect(),
     }
 }

@@ -1,30 +1,28 @@
-//! The one mapping from engine errors to HTTP: status, Strapi error name and
-//! the `{ data: null, error: { status, name, message, details } }` envelope.
+//! Errors on their way to the client: the status and Strapi error name come
+//! from the engine's table of codes (`cairn_core::error::Code`), in the
+//! envelope `{ data: null, error: { status, name, message, details } }`.
 //!
-//! The match is exhaustive on purpose: a new engine error cannot reach a
-//! client before someone decides what it means there. Internal causes go to
-//! the log with the request id, never into the response.
+//! Internal causes go to the log, never into the response.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpResponse, ResponseError};
 use cairn_core::Error;
+use cairn_core::error::Code;
 use serde_json::{Value, json};
 
 /// An error on its way to the client.
 #[derive(Debug, Clone)]
 pub struct ApiError {
-    pub status: StatusCode,
-    pub name: &'static str,
+    pub code: Code,
     pub message: String,
     pub details: Value,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, name: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         ApiError {
-            status,
-            name,
+            code,
             message: message.into(),
             details: json!({}),
         }
@@ -32,32 +30,23 @@ impl ApiError {
 
     /// A 400 for malformed input that names what was wrong.
     pub fn bad_request(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, "ValidationError", message)
+        ApiError::new(Code::BadRequest, message)
     }
 
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::UNAUTHORIZED, "UnauthorizedError", message)
+        ApiError::new(Code::Unauthorized, message)
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::FORBIDDEN, "ForbiddenError", message)
+        ApiError::new(Code::Forbidden, message)
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::NOT_FOUND, "NotFoundError", message)
+        ApiError::new(Code::NotFound, message)
     }
 
-    fn internal() -> Self {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "InternalServerError",
-            "Internal Server Error",
-        )
-    }
-
-    fn with_details(mut self, details: Value) -> Self {
-        self.details = details;
-        self
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
@@ -66,8 +55,8 @@ impl std::fmt::Display for ApiError {
         write!(
             f,
             "{} {}: {}",
-            self.status.as_u16(),
-            self.name,
+            self.code.status(),
+            self.code.name(),
             self.message
         )
     }
@@ -75,69 +64,28 @@ impl std::fmt::Display for ApiError {
 
 impl From<Error> for ApiError {
     fn from(error: Error) -> Self {
-        let message = error.to_string();
-        match error {
-            Error::Validation(errors) | Error::InvalidSchema(errors) => {
-                ApiError::bad_request(message).with_details(json!({ "errors": errors.errors }))
-            }
-            Error::DestructivePlan { steps } => {
-                ApiError::bad_request(message).with_details(json!({ "destructive": steps }))
-            }
-            Error::ContentTypeNotFound { .. }
-            | Error::EntryNotFound { .. }
-            | Error::LocaleNotFound { .. }
-            | Error::VersionNotFound { .. }
-            | Error::RecordNotFound { .. } => ApiError::not_found(message),
-            Error::InvalidState(_) => {
-                ApiError::new(StatusCode::BAD_REQUEST, "ApplicationError", message)
-            }
-            Error::InvalidCredentials => ApiError::bad_request(message),
-            Error::TooManyAttempts { .. } => {
-                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "RateLimitError", message)
-            }
-            Error::Unauthorized(_) => ApiError::unauthorized(message),
-            Error::Forbidden(_) => ApiError::new(StatusCode::FORBIDDEN, "ForbiddenError", message),
-            Error::FileTooLarge { .. } => ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PayloadTooLargeError",
-                message,
-            ),
-            Error::UnsupportedFileType { .. } => ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "UnsupportedMediaTypeError",
-                message,
-            ),
-            Error::InvalidFile { .. } | Error::ImageTooLarge { .. } | Error::InvalidVariant(_) => {
-                ApiError::bad_request(message)
-            }
-            Error::VariantNotAllowed(_) => ApiError::forbidden(message),
-            Error::RangeNotSatisfiable { size } => ApiError::new(
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                "RangeNotSatisfiableError",
-                message,
-            )
-            .with_details(json!({ "size": size })),
-            Error::Storage(_)
-            | Error::Config(_)
-            | Error::Io { .. }
-            | Error::Database(_)
-            | Error::Internal(_) => {
-                tracing::error!(code = error.code(), error = %message, "request failed");
-                ApiError::internal()
-            }
+        let code = error.code();
+        if code.is_internal() {
+            tracing::error!(code = code.as_str(), %error, "request failed");
+            return ApiError::new(code, "Internal Server Error");
+        }
+        ApiError {
+            code,
+            message: error.to_string(),
+            details: error.details(),
         }
     }
 }
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.status
+        self.status()
     }
 
     fn error_response(&self) -> HttpResponse {
-        let mut response = HttpResponse::build(self.status);
+        let mut response = HttpResponse::build(self.status());
         // A 416 says how large the file is, so that the client can ask again.
-        if self.status == StatusCode::RANGE_NOT_SATISFIABLE
+        if self.code == Code::RangeNotSatisfiable
             && let Some(size) = self.details["size"].as_u64()
         {
             response.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
@@ -145,8 +93,8 @@ impl ResponseError for ApiError {
         response.json(json!({
             "data": null,
             "error": {
-                "status": self.status.as_u16(),
-                "name": self.name,
+                "status": self.code.status(),
+                "name": self.code.name(),
                 "message": self.message,
                 "details": self.details,
             }

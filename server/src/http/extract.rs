@@ -11,6 +11,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use cairn_core::AppContext;
 use cairn_core::auth::admin_users::{self, AdminUser};
 use cairn_core::auth::jwt;
+use cairn_core::error::Code;
 
 use super::error::ApiError;
 
@@ -19,34 +20,22 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(limit)
         .error_handler(|error, _request| {
-            let message = match &error {
+            let (code, message) = match &error {
                 JsonPayloadError::Overflow { limit }
-                | JsonPayloadError::OverflowKnownLength { limit, .. } => {
-                    format!("the request body is larger than {limit} bytes")
+                | JsonPayloadError::OverflowKnownLength { limit, .. } => (
+                    Code::PayloadTooLarge,
+                    format!("the request body is larger than {limit} bytes"),
+                ),
+                JsonPayloadError::ContentType => (
+                    Code::BadRequest,
+                    "the request body must be JSON (Content-Type: application/json)".to_owned(),
+                ),
+                JsonPayloadError::Deserialize(e) => {
+                    (Code::BadRequest, format!("invalid JSON body: {e}"))
                 }
-                JsonPayloadError::ContentType => {
-                    "the request body must be JSON (Content-Type: application/json)".to_owned()
-                }
-                JsonPayloadError::Deserialize(e) => format!("invalid JSON body: {e}"),
-                other => format!("invalid request body: {other}"),
+                other => (Code::BadRequest, format!("invalid request body: {other}")),
             };
-            let status = match error {
-                JsonPayloadError::Overflow { .. }
-                | JsonPayloadError::OverflowKnownLength { .. } => {
-                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
-                }
-                _ => actix_web::http::StatusCode::BAD_REQUEST,
-            };
-            ApiError::new(
-                status,
-                if status.as_u16() == 413 {
-                    "PayloadTooLargeError"
-                } else {
-                    "ValidationError"
-                },
-                message,
-            )
-            .into()
+            ApiError::new(code, message).into()
         })
 }
 

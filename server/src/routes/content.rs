@@ -20,6 +20,7 @@ use cairn_core::auth::permissions::Action;
 use cairn_core::entries::{
     Entry, ListOptions, LocaleScope, Page, ReadOptions, Status, WriteOptions,
 };
+use cairn_core::error::Code;
 use cairn_core::query::{Pagination, Query, Readable};
 use cairn_core::schema::{ContentType, TypeKind};
 use cairn_core::{AppContext, Error};
@@ -445,8 +446,7 @@ async fn upsert_single(
     let content_type = content_type(&context, &name)?;
     if content_type.kind != TypeKind::Single {
         return Err(ApiError::new(
-            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-            "MethodNotAllowedError",
+            Code::MethodNotAllowed,
             "update a document at /api/{pluralName}/{documentId}",
         ));
     }
@@ -495,8 +495,7 @@ async fn delete_single(
     let content_type = content_type(&context, &name)?;
     if content_type.kind != TypeKind::Single {
         return Err(ApiError::new(
-            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-            "MethodNotAllowedError",
+            Code::MethodNotAllowed,
             "delete a document at /api/{pluralName}/{documentId}",
         ));
     }

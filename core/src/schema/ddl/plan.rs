@@ -209,97 +209,160 @@ impl fmt::Display for Plan {
     }
 }
 
-impl fmt::Display for Step {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// What a step or a change does to the database, as a review marks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Adds something: `+`.
+    Create,
+    /// Changes something in place: `~`.
+    Alter,
+    /// Removes something: `-`.
+    Drop,
+}
+
+impl Tone {
+    pub fn sign(self) -> char {
         match self {
-            Step::CreateComponent { uid } => writeln!(f, "+ create component {uid}"),
-            Step::UpdateComponent { uid } => writeln!(f, "~ update component {uid}"),
-            Step::DropComponent { uid } => writeln!(f, "- drop component {uid}"),
-            Step::CreateType {
-                uid,
-                kind,
-                table,
-                fields,
-            } => {
-                writeln!(f, "+ create {kind} {uid} (table {table})")?;
-                for field in fields {
-                    writeln!(f, "    + {}: {}", field.name, field.type_name)?;
-                }
-                Ok(())
-            }
-            Step::AlterType {
-                uid,
-                renamed_from,
-                table,
-                table_renamed_from,
-                changes,
-            } => {
-                match renamed_from {
-                    Some(from) => writeln!(f, "~ rename type {from} -> {uid}")?,
-                    None => writeln!(f, "~ alter type {uid}")?,
-                }
-                if let Some(from) = table_renamed_from {
-                    writeln!(f, "    ~ table {from} -> {table}")?;
-                }
-                for change in changes {
-                    writeln!(f, "    {change}")?;
-                }
-                Ok(())
-            }
-            Step::DropType {
-                uid,
-                table,
-                documents,
-            } => writeln!(
-                f,
-                "- drop type {uid} (table {table}; {documents} documents will be lost)"
-            ),
+            Tone::Create => '+',
+            Tone::Alter => '~',
+            Tone::Drop => '-',
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tone::Create => "create",
+            Tone::Alter => "alter",
+            Tone::Drop => "drop",
         }
     }
 }
 
-impl fmt::Display for Change {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Step {
+    /// Whether the step adds, changes or removes a component or a type.
+    pub fn tone(&self) -> Tone {
+        match self {
+            Step::CreateComponent { .. } | Step::CreateType { .. } => Tone::Create,
+            Step::UpdateComponent { .. } | Step::AlterType { .. } => Tone::Alter,
+            Step::DropComponent { .. } | Step::DropType { .. } => Tone::Drop,
+        }
+    }
+
+    /// What the step does, in one line.
+    pub fn title(&self) -> String {
+        match self {
+            Step::CreateComponent { uid } => format!("create component {uid}"),
+            Step::UpdateComponent { uid } => format!("update component {uid}"),
+            Step::DropComponent { uid } => format!("drop component {uid}"),
+            Step::CreateType {
+                uid, kind, table, ..
+            } => format!("create {kind} {uid} (table {table})"),
+            Step::AlterType {
+                uid, renamed_from, ..
+            } => match renamed_from {
+                Some(from) => format!("rename type {from} -> {uid}"),
+                None => format!("alter type {uid}"),
+            },
+            Step::DropType {
+                uid,
+                table,
+                documents,
+            } => format!("drop type {uid} (table {table}; {documents} documents will be lost)"),
+        }
+    }
+
+    /// The step's parts, each with its own tone: the fields of a new type,
+    /// the changes to an existing one.
+    pub fn lines(&self) -> Vec<(Tone, String)> {
+        match self {
+            Step::CreateType { fields, .. } => fields
+                .iter()
+                .map(|field| (Tone::Create, format!("{}: {}", field.name, field.type_name)))
+                .collect(),
+            Step::AlterType {
+                table,
+                table_renamed_from,
+                changes,
+                ..
+            } => table_renamed_from
+                .iter()
+                .map(|from| (Tone::Alter, format!("table {from} -> {table}")))
+                .chain(changes.iter().map(|c| (c.tone(), c.description())))
+                .collect(),
+            Step::CreateComponent { .. }
+            | Step::UpdateComponent { .. }
+            | Step::DropComponent { .. }
+            | Step::DropType { .. } => Vec::new(),
+        }
+    }
+}
+
+impl Change {
+    pub fn tone(&self) -> Tone {
+        match self {
+            Change::AddField { .. } | Change::AddIndex { .. } => Tone::Create,
+            Change::DropField { .. } | Change::DropIndex { .. } => Tone::Drop,
+            Change::RenameField { .. }
+            | Change::RetypeField { .. }
+            | Change::UpdateField { .. }
+            | Change::SetKind { .. }
+            | Change::EnableDraftAndPublish
+            | Change::DisableDraftAndPublish { .. }
+            | Change::EnableI18n
+            | Change::DisableI18n { .. }
+            | Change::UpdateInfo { .. } => Tone::Alter,
+        }
+    }
+
+    /// What the change does, without its sign.
+    pub fn description(&self) -> String {
         match self {
             Change::AddField {
                 name,
                 type_name,
                 default: Some(default),
-            } => write!(f, "+ {name}: {type_name} (existing entries get {default})"),
+            } => format!("{name}: {type_name} (existing entries get {default})"),
             Change::AddField {
                 name, type_name, ..
-            } => write!(f, "+ {name}: {type_name}"),
-            Change::RenameField { from, to } => write!(f, "~ rename {from} -> {to}"),
-            Change::RetypeField { name, from, to } => write!(f, "~ {name}: {from} -> {to}"),
-            Change::UpdateField { name, what } => write!(f, "~ {name}: {}", what.join(", ")),
+            } => format!("{name}: {type_name}"),
+            Change::RenameField { from, to } => format!("rename {from} -> {to}"),
+            Change::RetypeField { name, from, to } => format!("{name}: {from} -> {to}"),
+            Change::UpdateField { name, what } => format!("{name}: {}", what.join(", ")),
             Change::DropField {
                 name,
                 type_name,
                 values,
-            } => write!(f, "- {name}: {type_name} ({values} values will be lost)"),
-            Change::SetKind { kind } => write!(f, "~ becomes a {kind}"),
+            } => format!("{name}: {type_name} ({values} values will be lost)"),
+            Change::SetKind { kind } => format!("becomes a {kind}"),
             Change::EnableDraftAndPublish => {
-                write!(
-                    f,
-                    "~ enable draft & publish (existing entries stay published)"
-                )
+                "enable draft & publish (existing entries stay published)".to_owned()
             }
-            Change::DisableDraftAndPublish { drafts_removed } => write!(
-                f,
-                "~ disable draft & publish ({drafts_removed} drafts with unpublished changes will be lost)"
+            Change::DisableDraftAndPublish { drafts_removed } => format!(
+                "disable draft & publish ({drafts_removed} drafts with unpublished changes will be lost)"
             ),
-            Change::EnableI18n => write!(
-                f,
-                "~ enable i18n (existing entries join the default locale)"
-            ),
-            Change::DisableI18n { rows_removed } => write!(
-                f,
-                "~ disable i18n ({rows_removed} entries in other locales will be lost)"
-            ),
-            Change::AddIndex { fields } => write!(f, "+ index ({})", fields.join(", ")),
-            Change::DropIndex { fields } => write!(f, "- index ({})", fields.join(", ")),
-            Change::UpdateInfo { what } => write!(f, "~ {}", what.join(", ")),
+            Change::EnableI18n => {
+                "enable i18n (existing entries join the default locale)".to_owned()
+            }
+            Change::DisableI18n { rows_removed } => {
+                format!("disable i18n ({rows_removed} entries in other locales will be lost)")
+            }
+            Change::AddIndex { fields } | Change::DropIndex { fields } => {
+                format!("index ({})", fields.join(", "))
+            }
+            Change::UpdateInfo { what } => what.join(", "),
         }
+    }
+}
+
+/// The diff the CLI prints and the API returns: a signed title per step,
+/// its parts indented below.
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} {}", self.tone().sign(), self.title())?;
+        for (tone, line) in self.lines() {
+            writeln!(f, "    {} {line}", tone.sign())?;
+        }
+        Ok(())
     }
 }
 
