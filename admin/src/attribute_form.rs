@@ -5,8 +5,11 @@
 //! numbers, missing choices), then hands the attribute to the engine's own
 //! parser so that every rule, and every message, is the engine's.
 
-use cairn_core::schema::attribute::{self, Context, TYPES_WITHOUT_DEFAULT, UNIQUE_TYPES};
-use cairn_core::schema::{codec, naming};
+use std::collections::BTreeMap;
+
+use cairn_core::schema::attribute::{self, Context};
+use cairn_core::schema::kinds::{self, Input, KindDef, Setting, Unique, Widget};
+use cairn_core::schema::naming;
 use serde_json::{Map, Value, json};
 
 use crate::form::{FieldErrors, FormData};
@@ -19,56 +22,45 @@ pub struct KindInfo {
     pub hint: &'static str,
 }
 
-pub const KINDS: &[KindInfo] = &[
-    kind("string", "Text (short)", "Titles, names, labels"),
-    kind("text", "Text (long)", "Descriptions, plain paragraphs"),
-    kind(
-        "richtext",
-        "Rich text (Markdown)",
-        "Formatted text written as Markdown",
-    ),
-    kind(
-        "blocks",
-        "Rich text (blocks)",
-        "Structured rich text as JSON blocks",
-    ),
-    kind("email", "Email", "An email address, checked on save"),
-    kind(
-        "password",
-        "Password",
-        "Stored as an argon2id hash, never returned",
-    ),
-    kind("uid", "UID", "A unique slug, generated from another field"),
-    kind("integer", "Integer", "Whole numbers"),
-    kind("biginteger", "Big integer", "Whole numbers beyond 2^31"),
-    kind("float", "Float", "Numbers with decimals"),
-    kind("decimal", "Decimal", "Exact decimals such as prices"),
-    kind("boolean", "Boolean", "Yes or no"),
-    kind("date", "Date", "A calendar date"),
-    kind("time", "Time", "A time of day"),
-    kind("datetime", "Date and time", "A moment, stored in UTC"),
-    kind("enumeration", "Enumeration", "One value from a list"),
-    kind("json", "JSON", "Any JSON value"),
-    kind("media", "Media", "Images, videos, audio or files"),
-    kind("relation", "Relation", "Links to entries of a content type"),
-    kind(
-        "component",
-        "Component",
-        "A group of fields, once or repeated",
-    ),
-    kind(
-        "dynamiczone",
-        "Dynamic zone",
-        "A list of components to pick from",
-    ),
+/// The kinds that are not values of a column: their forms are the builder's own.
+const STRUCTURAL: &[KindInfo] = &[
+    KindInfo {
+        name: "media",
+        label: "Media",
+        hint: "Images, videos, audio or files",
+    },
+    KindInfo {
+        name: "relation",
+        label: "Relation",
+        hint: "Links to entries of a content type",
+    },
+    KindInfo {
+        name: "component",
+        label: "Component",
+        hint: "A group of fields, once or repeated",
+    },
+    KindInfo {
+        name: "dynamiczone",
+        label: "Dynamic zone",
+        hint: "A list of components to pick from",
+    },
 ];
 
-const fn kind(name: &'static str, label: &'static str, hint: &'static str) -> KindInfo {
-    KindInfo { name, label, hint }
+/// Every kind the builder offers: the engine's field kinds, then the
+/// structural ones.
+pub fn kinds() -> impl Iterator<Item = KindInfo> {
+    kinds::KINDS
+        .iter()
+        .map(|def| KindInfo {
+            name: def.name,
+            label: def.label,
+            hint: def.hint,
+        })
+        .chain(STRUCTURAL.iter().map(|k| KindInfo { ..*k }))
 }
 
-pub fn kind_info(name: &str) -> Option<&'static KindInfo> {
-    KINDS.iter().find(|k| k.name == name)
+pub fn kind_info(name: &str) -> Option<KindInfo> {
+    kinds().find(|k| k.name == name)
 }
 
 /// The relation kinds offered, with their labels.
@@ -81,31 +73,25 @@ pub const RELATIONS: &[(&str, &str)] = &[
     ("manyToMany", "many to many"),
 ];
 
-pub const MEDIA_TYPES: &[&str] = &["images", "videos", "audios", "files"];
+pub use attribute::MEDIA_TYPES;
 
-/// Option keys this form edits; other keys of an attribute are kept as they were.
-const EDITED_KEYS: &[&str] = &[
-    "type",
-    "required",
-    "unique",
-    "private",
-    "default",
-    "minLength",
-    "maxLength",
-    "regex",
-    "min",
-    "max",
-    "enum",
-    "targetField",
-    "multiple",
-    "allowedTypes",
-    "relation",
-    "target",
-    "inversedBy",
-    "mappedBy",
-    "component",
-    "repeatable",
-    "components",
+/// Keys every form edits; a kind's settings and the structural kinds'
+/// options are edited too. Other keys of an attribute are kept as they were.
+const COMMON_KEYS: &[&str] = &["type", "required", "unique", "private", "default"];
+
+/// Options of the structural kinds and the form fields that edit them.
+const STRUCTURAL_FIELDS: &[(&str, &str)] = &[
+    ("multiple", "multiple"),
+    ("allowedTypes", "allowed_types"),
+    ("relation", "relation"),
+    ("target", "target"),
+    ("inversedBy", "inverse"),
+    ("mappedBy", "inverse"),
+    ("component", "component"),
+    ("repeatable", "repeatable"),
+    ("components", "components"),
+    ("min", "min"),
+    ("max", "max"),
 ];
 
 /// Where the attribute is declared.
@@ -125,14 +111,11 @@ pub struct AttributeForm {
     pub private: bool,
     pub localized: bool,
     pub default: String,
-    pub min_length: String,
-    pub max_length: String,
-    pub regex: String,
+    /// The kind's own settings as typed, by form field.
+    pub settings: BTreeMap<String, String>,
+    /// Item counts of components and dynamic zones.
     pub min: String,
     pub max: String,
-    /// Enumeration values, one per line.
-    pub values: String,
-    pub target_field: String,
     pub multiple: bool,
     pub allowed_types: Vec<String>,
     pub relation: String,
@@ -184,8 +167,23 @@ impl AttributeForm {
     pub fn of(name: &str, attribute: &Value) -> Self {
         let get = |key: &str| attribute.get(key);
         let flag = |key: &str| get(key).and_then(Value::as_bool).unwrap_or(false);
+        let kind = text_of(get("type"));
+        let settings = kinds::find(&kind)
+            .map(|def| {
+                def.settings
+                    .iter()
+                    .map(|setting| {
+                        let value = match setting.input {
+                            Input::Lines => strings_of(get(setting.key)).join("\n"),
+                            _ => text_of(get(setting.key)),
+                        };
+                        (setting.field.to_owned(), value)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         AttributeForm {
-            kind: text_of(get("type")),
+            kind,
             name: name.to_owned(),
             required: flag("required"),
             unique: flag("unique"),
@@ -194,17 +192,10 @@ impl AttributeForm {
                 .pointer("/pluginOptions/i18n/localized")
                 .and_then(Value::as_bool)
                 .unwrap_or(true),
-            default: match get("default") {
-                Some(Value::String(s)) => s.clone(),
-                other => text_of(other),
-            },
-            min_length: text_of(get("minLength")),
-            max_length: text_of(get("maxLength")),
-            regex: text_of(get("regex")),
+            default: text_of(get("default")),
+            settings,
             min: text_of(get("min")),
             max: text_of(get("max")),
-            values: strings_of(get("enum")).join("\n"),
-            target_field: text_of(get("targetField")),
             multiple: flag("multiple"),
             allowed_types: strings_of(get("allowedTypes")),
             relation: text_of(get("relation")),
@@ -220,6 +211,22 @@ impl AttributeForm {
 
     /// The form as posted, over the attribute it edits (if any).
     pub fn posted(kind: &str, form: &FormData, editing: Option<&AttributeForm>) -> Self {
+        let settings = kinds::find(kind)
+            .map(|def| {
+                def.settings
+                    .iter()
+                    .map(|setting| {
+                        let value = match setting.input {
+                            Input::Pattern | Input::Lines => form.raw(setting.field).to_owned(),
+                            Input::Count | Input::Number | Input::TextField => {
+                                form.text(setting.field)
+                            }
+                        };
+                        (setting.field.to_owned(), value)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         AttributeForm {
             kind: kind.to_owned(),
             name: form.text("name"),
@@ -228,13 +235,9 @@ impl AttributeForm {
             private: form.flag("private"),
             localized: form.flag("localized"),
             default: form.raw("default").to_owned(),
-            min_length: form.text("min_length"),
-            max_length: form.text("max_length"),
-            regex: form.raw("regex").to_owned(),
+            settings,
             min: form.text("min"),
             max: form.text("max"),
-            values: form.raw("values").to_owned(),
-            target_field: form.text("target_field"),
             multiple: form.flag("multiple"),
             allowed_types: form.all("allowed_types"),
             relation: form.text("relation"),
@@ -248,23 +251,54 @@ impl AttributeForm {
         }
     }
 
-    pub fn has_text_rules(&self) -> bool {
-        matches!(
-            self.kind.as_str(),
-            "string" | "text" | "richtext" | "email" | "password" | "uid"
-        )
+    /// The engine's definition of a scalar kind; `None` for the structural ones.
+    pub fn def(&self) -> Option<&'static KindDef> {
+        kinds::find(&self.kind)
     }
 
-    pub fn has_regex(&self) -> bool {
-        self.has_text_rules() && self.kind != "password"
+    /// The settings of the field's kind, in order.
+    pub fn kind_settings(&self) -> &'static [Setting] {
+        self.def().map_or(&[], |def| def.settings)
+    }
+
+    /// A setting's value as typed.
+    pub fn setting(&self, field: &str) -> &str {
+        self.settings.get(field).map_or("", String::as_str)
+    }
+
+    fn uniqueness(&self) -> Unique {
+        self.def()
+            .map_or(Unique::Never, |def| def.capabilities.unique)
     }
 
     pub fn supports_unique(&self, place: &Place) -> bool {
-        !place.in_component && UNIQUE_TYPES.contains(&self.kind.as_str())
+        !place.in_component && self.uniqueness() != Unique::Never
+    }
+
+    pub fn is_always_unique(&self) -> bool {
+        self.uniqueness() == Unique::Always
     }
 
     pub fn supports_default(&self) -> bool {
-        !TYPES_WITHOUT_DEFAULT.contains(&self.kind.as_str())
+        self.def().is_some_and(|def| def.capabilities.default)
+    }
+
+    /// How the default value is typed: the kind's widget, as far as the
+    /// options typed so far describe the kind (an enumeration's values).
+    pub fn default_widget(&self, place: Place) -> Widget {
+        let Some(def) = self.def() else {
+            return Widget::Text;
+        };
+        let mut attribute = Map::new();
+        attribute.insert("type".into(), json!(def.name));
+        self.put_settings(def, &mut attribute, &mut FieldErrors::default());
+        match attribute::parse(&self.name, &Value::Object(attribute), context(place)) {
+            Ok(parsed) => parsed
+                .kind
+                .scalar()
+                .map_or(Widget::Text, |scalar| scalar.widget()),
+            Err(_) => Widget::Text,
+        }
     }
 
     /// Whether this is the inverse side of a relation another field owns.
@@ -282,7 +316,7 @@ impl AttributeForm {
 
     /// A one-line description for the list of fields.
     pub fn summary(&self) -> String {
-        let label = kind_info(&self.kind).map_or(self.kind.as_str(), |k| k.label);
+        let label = kind_info(&self.kind).map_or(self.kind.clone(), |k| k.label.to_owned());
         match self.kind.as_str() {
             "relation" if self.is_inverse_side() => format!(
                 "{label}: {} {} (inverse of {})",
@@ -292,9 +326,9 @@ impl AttributeForm {
             "component" if self.repeatable => format!("{label}: {} (repeatable)", self.component),
             "component" => format!("{label}: {}", self.component),
             "dynamiczone" => format!("{label}: {}", self.components.join(", ")),
-            "enumeration" => format!("{label}: {}", self.values.replace('\n', ", ")),
+            "enumeration" => format!("{label}: {}", self.setting("values").replace('\n', ", ")),
             "media" if self.multiple => format!("{label} (multiple)"),
-            _ => label.to_owned(),
+            _ => label,
         }
     }
 
@@ -321,7 +355,8 @@ impl AttributeForm {
             );
         }
         let mut attribute = self.original.clone();
-        attribute.retain(|key, _| !EDITED_KEYS.contains(&key.as_str()));
+        let def = self.def();
+        attribute.retain(|key, _| !self.edits(key));
         attribute.insert("type".into(), json!(self.kind));
         let set_flag = |attribute: &mut Map<String, Value>, key: &str, on: bool| {
             if on {
@@ -330,51 +365,13 @@ impl AttributeForm {
         };
         set_flag(&mut attribute, "required", self.required);
         set_flag(&mut attribute, "private", self.private);
-        if self.supports_unique(&place) && self.kind != "uid" {
+        if self.supports_unique(&place) && !self.is_always_unique() {
             set_flag(&mut attribute, "unique", self.unique);
         }
-        if self.has_text_rules() {
-            for (key, field, value) in [
-                ("minLength", "min_length", &self.min_length),
-                ("maxLength", "max_length", &self.max_length),
-            ] {
-                if let Some(n) = whole(value, field, &mut errors) {
-                    attribute.insert(key.into(), json!(n));
-                }
-            }
-        }
-        if self.has_regex() && !self.regex.is_empty() {
-            attribute.insert("regex".into(), json!(self.regex));
+        if let Some(def) = def {
+            self.put_settings(def, &mut attribute, &mut errors);
         }
         match self.kind.as_str() {
-            "integer" | "biginteger" | "float" | "decimal" => {
-                for (key, value) in [("min", &self.min), ("max", &self.max)] {
-                    if value.is_empty() {
-                        continue;
-                    }
-                    match value.parse::<f64>() {
-                        Ok(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
-                            attribute.insert(key.into(), json!(n as i64));
-                        }
-                        Ok(n) => {
-                            attribute.insert(key.into(), json!(n));
-                        }
-                        Err(_) => errors.add(key, "Enter a number."),
-                    }
-                }
-            }
-            "uid" if !self.target_field.is_empty() => {
-                attribute.insert("targetField".into(), json!(self.target_field));
-            }
-            "enumeration" => {
-                let values: Vec<&str> = self
-                    .values
-                    .lines()
-                    .map(str::trim)
-                    .filter(|v| !v.is_empty())
-                    .collect();
-                attribute.insert("enum".into(), json!(values));
-            }
             "media" => {
                 attribute.insert("multiple".into(), json!(self.multiple));
                 attribute.insert("allowedTypes".into(), json!(self.allowed_types));
@@ -395,7 +392,7 @@ impl AttributeForm {
             _ => {}
         }
         if self.supports_default() && !self.default.trim().is_empty() {
-            match self.default_value() {
+            match self.default_widget(place).read(&self.default) {
                 Ok(value) => {
                     attribute.insert("default".into(), value);
                 }
@@ -421,6 +418,39 @@ impl AttributeForm {
             Ok((self.name.clone(), attribute))
         } else {
             Err(errors)
+        }
+    }
+
+    /// Whether the form edits option `key` (others are kept as they were).
+    fn edits(&self, key: &str) -> bool {
+        COMMON_KEYS.contains(&key)
+            || self.kind_settings().iter().any(|s| s.key == key)
+            || (self.def().is_none() && STRUCTURAL_FIELDS.iter().any(|(k, _)| *k == key))
+    }
+
+    /// The kind's settings, read from their text into `attribute`.
+    fn put_settings(
+        &self,
+        def: &KindDef,
+        attribute: &mut Map<String, Value>,
+        errors: &mut FieldErrors,
+    ) {
+        for setting in def.settings {
+            let text = self.setting(setting.field);
+            let value = match setting.input {
+                Input::Count => whole(text, setting.field, errors).map(|n| json!(n)),
+                Input::Number => number(text, setting.field, errors),
+                Input::Pattern | Input::TextField => (!text.is_empty()).then(|| json!(text)),
+                Input::Lines => Some(json!(
+                    text.lines()
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .collect::<Vec<_>>()
+                )),
+            };
+            if let Some(value) = value {
+                attribute.insert(setting.key.into(), value);
+            }
         }
     }
 
@@ -471,47 +501,48 @@ impl AttributeForm {
         }
     }
 
-    fn default_value(&self) -> Result<Value, String> {
-        let text = self.default.trim();
-        match self.kind.as_str() {
-            "boolean" => match text {
-                "true" => Ok(json!(true)),
-                "false" => Ok(json!(false)),
-                _ => Err("Choose true or false.".into()),
-            },
-            "integer" => text
-                .parse::<i64>()
-                .map(|n| json!(n))
-                .map_err(|_| "Enter a whole number.".into()),
-            "float" | "decimal" => text
-                .parse::<f64>()
-                .map(|n| json!(n))
-                .map_err(|_| "Enter a number.".into()),
-            "json" | "blocks" => serde_json::from_str(text).map_err(|e| format!("Not JSON: {e}")),
-            _ => Ok(json!(self.default)),
-        }
-    }
-
-    /// Runs the engine's own parser, so its rules and messages apply.
+    /// Runs the engine's own parser, so its rules and messages apply; each
+    /// problem goes beside the input of the option it is about.
     fn engine_check(&self, attribute: &Value, place: Place, errors: &mut FieldErrors) {
-        let context = Context {
-            type_localized: place.type_localized,
-            in_component: place.in_component,
-        };
-        match attribute::parse(&self.name, attribute, context) {
+        match attribute::parse(&self.name, attribute, context(place)) {
             Ok(parsed) => {
-                if let Some(default) = &parsed.default
-                    && let Err(message) = codec::normalize(&parsed.kind, default)
+                if let (Some(default), Some(scalar)) = (&parsed.default, parsed.kind.scalar())
+                    && let Err(message) = scalar.normalize(default)
                 {
                     errors.add("default", format!("The default {message}."));
                 }
             }
-            Err(messages) => {
-                for message in messages {
-                    errors.add(field_of_message(&message), message);
+            Err(problems) => {
+                for problem in problems.errors {
+                    let key = problem.path.0.first().map_or("", String::as_str);
+                    errors.add(self.form_field(key), problem.message);
                 }
             }
         }
+    }
+
+    /// The form field that edits option `key`; `""` when none does.
+    fn form_field(&self, key: &str) -> &'static str {
+        if let Some(setting) = self.kind_settings().iter().find(|s| s.key == key) {
+            return setting.field;
+        }
+        if let Some((_, field)) = STRUCTURAL_FIELDS.iter().find(|(k, _)| *k == key) {
+            return field;
+        }
+        match key {
+            "required" => "required",
+            "unique" => "unique",
+            "private" => "private",
+            "default" => "default",
+            _ => "",
+        }
+    }
+}
+
+fn context(place: Place) -> Context {
+    Context {
+        type_localized: place.type_localized,
+        in_component: place.in_component,
     }
 }
 
@@ -529,25 +560,17 @@ fn whole(value: &str, field: &str, errors: &mut FieldErrors) -> Option<u64> {
     }
 }
 
-/// The form field an engine message is about: the first option it quotes.
-pub fn field_of_message(message: &str) -> &'static str {
-    let quoted = message.split('`').nth(1).unwrap_or_default();
-    match quoted {
-        "minLength" => "min_length",
-        "maxLength" => "max_length",
-        "regex" => "regex",
-        "min" => "min",
-        "max" => "max",
-        "enum" => "values",
-        "allowedTypes" => "allowed_types",
-        "relation" => "relation",
-        "target" => "target",
-        "inversedBy" | "mappedBy" => "inverse",
-        "component" => "component",
-        "components" => "components",
-        "default" => "default",
-        "unique" => "unique",
-        "targetField" => "target_field",
-        _ => "",
+/// A number (whole when it is one), or nothing when empty.
+fn number(value: &str, field: &str, errors: &mut FieldErrors) -> Option<Value> {
+    if value.is_empty() {
+        return None;
+    }
+    match value.parse::<f64>() {
+        Ok(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some(json!(n as i64)),
+        Ok(n) if n.is_finite() => Some(json!(n)),
+        _ => {
+            errors.add(field, "Enter a number.");
+            None
+        }
     }
 }

@@ -151,31 +151,9 @@ fn media_schema() -> OaSchema {
 
 /// The schema of one stored value, as the API returns it.
 fn value_schema(attribute: &Attribute) -> RefOr<OaSchema> {
-    let string = || typed(Type::String);
-    let with_format =
-        |format: KnownFormat| string().format(Some(SchemaFormat::KnownFormat(format)));
-    let schema: OaSchema = match &attribute.kind {
-        Kind::String(_)
-        | Kind::Text(_)
-        | Kind::RichText(_)
-        | Kind::Uid { .. }
-        | Kind::Password(_) => string().into(),
-        Kind::Email(_) => with_format(KnownFormat::Email).into(),
-        Kind::Enumeration(values) => string().enum_values(Some(values.clone())).into(),
-        Kind::Integer(_) => typed(Type::Integer)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
-            .into(),
-        Kind::BigInteger(_) => string()
-            .description(Some("A 64-bit integer, as a string"))
-            .into(),
-        Kind::Float(_) | Kind::Decimal(_) => typed(Type::Number).into(),
-        Kind::Boolean => typed(Type::Boolean).into(),
-        Kind::Date => with_format(KnownFormat::Date).into(),
-        Kind::Time => string().examples([json!("09:30:00.000")]).into(),
-        Kind::DateTime => with_format(KnownFormat::DateTime).into(),
-        Kind::Json => ObjectBuilder::new().into(),
-        Kind::Blocks => ArrayBuilder::new().items(typed(Type::Object)).into(),
-        Kind::Media(media) => return many(reference("Media"), media.multiple),
+    match &attribute.kind {
+        Kind::Scalar(scalar) => RefOr::T(scalar.json_schema()),
+        Kind::Media(media) => many(reference("Media"), media.multiple),
         Kind::Relation(relation) => {
             let target = typed(Type::Object)
                 .property("id", typed(Type::Integer))
@@ -184,23 +162,20 @@ fn value_schema(attribute: &Attribute) -> RefOr<OaSchema> {
                     "A {} entry (populate to include it)",
                     relation.target
                 )));
-            return many(target.into(), relation.kind.is_multiple());
+            many(target.into(), relation.kind.is_multiple())
         }
-        Kind::Component(reference_) => {
-            return many(
-                reference(&component_name(&reference_.component)),
-                reference_.repeatable,
-            );
-        }
+        Kind::Component(reference_) => many(
+            reference(&component_name(&reference_.component)),
+            reference_.repeatable,
+        ),
         Kind::DynamicZone(zone) => {
             let mut one_of = OneOfBuilder::new();
             for uid in &zone.components {
                 one_of = one_of.item(reference(&component_name(uid)));
             }
-            return ArrayBuilder::new().items(one_of).into();
+            RefOr::T(ArrayBuilder::new().items(one_of).into())
         }
-    };
-    RefOr::T(schema)
+    }
 }
 
 fn many(item: RefOr<OaSchema>, multiple: bool) -> RefOr<OaSchema> {
@@ -281,20 +256,13 @@ fn example(content_type: &ContentType) -> Value {
         .iter()
         .filter(|f| !f.attribute.is_hidden())
     {
-        let value = match &field.attribute.kind {
-            Kind::String(_) | Kind::Text(_) | Kind::RichText(_) => {
-                json!(format!("{} text", field.name()))
-            }
-            Kind::Email(_) => json!("someone@example.com"),
-            Kind::Uid { .. } => json!("an-example-slug"),
-            Kind::Enumeration(values) => json!(values.first()),
-            Kind::Integer(_) | Kind::Float(_) | Kind::Decimal(_) => json!(42),
-            Kind::BigInteger(_) => json!("9007199254740993"),
-            Kind::Boolean => json!(true),
-            Kind::Date => json!("2026-01-31"),
-            Kind::Time => json!("09:30:00.000"),
-            Kind::DateTime => json!("2026-01-31T09:30:00.000Z"),
-            _ => continue,
+        let Some(value) = field
+            .attribute
+            .kind
+            .scalar()
+            .and_then(|scalar| scalar.example(field.name()))
+        else {
+            continue;
         };
         entry.insert(field.name().to_owned(), value);
     }

@@ -5,7 +5,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use super::Shell;
-use crate::attribute_form::{AttributeForm, KINDS, KindInfo, MEDIA_TYPES, Place, RELATIONS};
+use cairn_core::schema::kinds::{Input, Widget};
+
+use crate::attribute_form::{AttributeForm, KindInfo, MEDIA_TYPES, Place, RELATIONS, kinds};
 use crate::form::FieldErrors;
 use crate::type_form::{ComponentForm, TypeForm};
 
@@ -86,11 +88,9 @@ pub struct DraftPage {
 }
 
 impl DraftPage {
-    pub fn kinds(&self) -> impl Iterator<Item = &'static KindInfo> {
+    pub fn kinds(&self) -> impl Iterator<Item = KindInfo> {
         let in_component = self.in_component;
-        KINDS
-            .iter()
-            .filter(move |k| !(in_component && k.name == "dynamiczone"))
+        kinds().filter(move |k| !(in_component && k.name == "dynamiczone"))
     }
 }
 
@@ -113,6 +113,8 @@ pub struct FieldPage {
     pub components: Vec<String>,
     /// Text fields of the draft a uid may derive from.
     pub text_fields: Vec<String>,
+    /// How the default value is typed.
+    pub default_widget: Widget,
 }
 
 impl FieldPage {

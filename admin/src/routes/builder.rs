@@ -10,6 +10,7 @@ use cairn_core::Error;
 use cairn_core::error::ValidationErrors;
 use cairn_core::schema::ddl::{Change, ChangeRequest, Plan, Step, Tone};
 use cairn_core::schema::drafts::{self, Definition, Draft, Group};
+use cairn_core::schema::kinds;
 use cairn_core::schema::model::default_type_uid;
 use serde::Deserialize;
 
@@ -372,10 +373,11 @@ fn field_page(
         .iter()
         .filter(|(name, attribute)| {
             Some(name.as_str()) != editing
-                && matches!(
-                    attribute.get("type").and_then(|t| t.as_str()),
-                    Some("string" | "text" | "email" | "uid" | "enumeration")
-                )
+                && attribute
+                    .get("type")
+                    .and_then(|t| t.as_str())
+                    .and_then(kinds::find)
+                    .is_some_and(|kind| kind.capabilities.slug_source)
         })
         .map(|(name, _)| name.clone())
         .collect();
@@ -399,6 +401,7 @@ fn field_page(
         types,
         components: schema.components().map(|c| c.uid.clone()).collect(),
         text_fields,
+        default_widget: form.default_widget(place_of(draft)),
         form,
         errors,
     })

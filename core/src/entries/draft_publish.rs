@@ -90,7 +90,7 @@ impl Entries {
         for field in &self.content_type.fields {
             if field.attribute.required
                 && field.storage != Storage::Inverse
-                && !matches!(field.attribute.kind, crate::schema::Kind::Password(_))
+                && !field.attribute.kind.is_secret()
                 && is_empty(data.get(field.name()))
             {
                 errors.push(Path::from(field.name()), "this field is required");

@@ -732,9 +732,7 @@ impl Entries {
             (None, template) => {
                 let mut values = Map::new();
                 for field in &ct.fields {
-                    if field.column_type().is_none()
-                        || matches!(field.attribute.kind, Kind::Password(_))
-                    {
+                    if field.column_type().is_none() || field.attribute.kind.is_secret() {
                         continue;
                     }
                     let shared = template
@@ -744,7 +742,8 @@ impl Entries {
                         .attribute
                         .default
                         .as_ref()
-                        .and_then(|d| codec::normalize(&field.attribute.kind, d).ok());
+                        .zip(field.attribute.kind.scalar())
+                        .and_then(|(default, scalar)| scalar.normalize(default).ok());
                     values.insert(
                         field.name().to_owned(),
                         shared.or(default).unwrap_or(Value::Null),
@@ -840,8 +839,8 @@ impl Entries {
                 for (field, column_type) in ct.column_fields() {
                     let value = match values.get(field.name()) {
                         Some(value) => value.clone(),
-                        None if matches!(field.attribute.kind, Kind::Password(_)) => {
-                            // A new locale shares the password of the template.
+                        None if field.attribute.kind.is_secret() => {
+                            // A new locale shares the secret of the template.
                             continue;
                         }
                         None => Value::Null,
@@ -993,10 +992,11 @@ impl Entries {
         document_id: &str,
     ) -> Result<()> {
         for field in &self.content_type.fields {
-            let Kind::Uid {
-                target_field: Some(target),
-                ..
-            } = &field.attribute.kind
+            let Some(target) = field
+                .attribute
+                .kind
+                .scalar()
+                .and_then(|scalar| scalar.source_field())
             else {
                 continue;
             };
@@ -1036,7 +1036,7 @@ impl Entries {
                 continue;
             }
             let missing = match field.storage {
-                Storage::Column(_) if matches!(field.attribute.kind, Kind::Password(_)) => false,
+                Storage::Column(_) if field.attribute.kind.is_secret() => false,
                 Storage::Column(_) => is_empty(values.get(field.name())),
                 Storage::Links => link_lists
                     .get(field.name())

@@ -98,7 +98,7 @@ impl<'a> RowReader<'a> {
             system: [true; COLUMNS.len()],
             columns: content_type
                 .column_fields()
-                .filter(|(field, _)| !matches!(field.attribute.kind, Kind::Password(_)))
+                .filter(|(field, _)| !field.attribute.kind.is_secret())
                 .collect(),
             extra: Vec::new(),
         }
@@ -146,8 +146,7 @@ impl<'a> RowReader<'a> {
             .column_fields()
             .filter(|(field, _)| {
                 let name = field.name();
-                if matches!(field.attribute.kind, Kind::Password(_))
-                    || (field.attribute.private && !include_private)
+                if field.attribute.kind.is_secret() || (field.attribute.private && !include_private)
                 {
                     return false;
                 }

@@ -6,6 +6,7 @@
 //! update, uniqueness) is checked by the service inside its transaction.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
@@ -14,8 +15,7 @@ use serde_json::{Map, Value};
 use crate::auth::password;
 use crate::error::{Path, Result, ValidationErrors};
 use crate::schema::attribute::{Attribute, Kind, Media};
-use crate::schema::codec;
-use crate::schema::registry::{ContentType, Schema};
+use crate::schema::registry::{Component, ContentType, Schema};
 use crate::schema::system::{DOCUMENT_ID, FILES_TABLE, ID};
 
 /// Keys Strapi clients send back with an entry; they are not writable.
@@ -148,7 +148,7 @@ impl<'a> Validator<'a> {
         }
         match &attribute.kind {
             Kind::Component(reference) => {
-                let component = self.schema.component(&reference.component)?.clone();
+                let component = self.component_def(&reference.component, path)?;
                 if reference.repeatable {
                     let Value::Array(items) = value else {
                         self.errors
@@ -195,7 +195,7 @@ impl<'a> Validator<'a> {
                         );
                         continue;
                     }
-                    let Some(component) = self.schema.component(uid).cloned() else {
+                    let Some(component) = self.component_def(uid, &item_path) else {
                         continue;
                     };
                     if let Some(value) = self.component(&component, item, &item_path, i + 1, true) {
@@ -204,34 +204,47 @@ impl<'a> Validator<'a> {
                 }
                 Some(Value::Array(out))
             }
-            Kind::Password(_) => match codec::normalize(&attribute.kind, value) {
-                Ok(Value::String(plain)) => match password::hash(&plain) {
-                    Ok(hash) => Some(Value::String(hash)),
-                    Err(error) => {
-                        self.errors.push(path.clone(), error.to_string());
-                        None
+            Kind::Scalar(scalar) => match scalar.normalize(value) {
+                // Secrets are kept hashed.
+                Ok(Value::String(plain)) if scalar.capabilities().secret => {
+                    match password::hash(&plain) {
+                        Ok(hash) => Some(Value::String(hash)),
+                        Err(error) => {
+                            self.errors.push(path.clone(), error.to_string());
+                            None
+                        }
                     }
-                },
-                Ok(_) => None,
-                Err(message) => {
-                    self.errors.push(path.clone(), message);
-                    None
                 }
-            },
-            kind => match codec::normalize(kind, value) {
                 Ok(value) => Some(value),
                 Err(message) => {
                     self.errors.push(path.clone(), message);
                     None
                 }
             },
+            kind @ (Kind::Media(_) | Kind::Relation(_)) => {
+                self.errors.push(
+                    path.clone(),
+                    format!("{} values are not scalar", kind.type_name()),
+                );
+                None
+            }
         }
+    }
+
+    /// The definition of component `uid`; a schema without it refuses the value.
+    fn component_def(&mut self, uid: &str, path: &Path) -> Option<Arc<Component>> {
+        let component = self.schema.component(uid).cloned();
+        if component.is_none() {
+            self.errors
+                .push(path.clone(), format!("component `{uid}` is not defined"));
+        }
+        component
     }
 
     /// One component instance: its attributes checked, an `id` given.
     fn component(
         &mut self,
-        component: &crate::schema::registry::Component,
+        component: &Component,
         value: &Value,
         path: &Path,
         id: usize,
@@ -282,8 +295,9 @@ impl<'a> Validator<'a> {
                 },
                 None => attribute
                     .default
-                    .clone()
-                    .and_then(|d| codec::normalize(&attribute.kind, &d).ok()),
+                    .as_ref()
+                    .zip(attribute.kind.scalar())
+                    .and_then(|(default, scalar)| scalar.normalize(default).ok()),
             };
             if self.enforce_required && attribute.required && is_empty(value.as_ref()) {
                 self.errors.push(attribute_path, "this field is required");

@@ -234,7 +234,8 @@ impl Entries {
                 continue;
             };
             let value = match (&field.storage, &field.attribute.kind) {
-                (Storage::Inverse, _) | (_, Kind::Password(_)) => continue,
+                (Storage::Inverse, _) => continue,
+                (_, kind) if kind.is_secret() => continue,
                 (Storage::Links, Kind::Relation(relation)) => {
                     self.existing_documents(&txn, &relation.target, value)
                         .await?

@@ -493,10 +493,7 @@ impl<'a> Compiler<'a> {
             );
             return None;
         };
-        if matches!(
-            kind,
-            Kind::Json | Kind::Blocks | Kind::Component(_) | Kind::DynamicZone(_)
-        ) {
+        if !kind.is_comparable() {
             self.fail(
                 path.clone(),
                 format!("`{}` holds JSON and cannot be compared", attribute.name),
@@ -679,44 +676,12 @@ impl<'a> Compiler<'a> {
 
     /// The text of a filter value as a typed, bound value of the field.
     fn value(&mut self, target: &Operandable, text: &str, path: &Path) -> Option<SimpleExpr> {
-        let json = match target.column {
-            ColumnType::Integer | ColumnType::BigInteger => match text.trim().parse::<i64>() {
-                Ok(n) => Value::from(n),
-                Err(_) => {
-                    self.fail(path.clone(), format!("`{text}` is not a whole number"));
-                    return None;
-                }
-            },
-            ColumnType::Double | ColumnType::Decimal => match text.trim().parse::<f64>() {
-                Ok(n) if n.is_finite() => Value::from(n),
-                _ => {
-                    self.fail(path.clone(), format!("`{text}` is not a number"));
-                    return None;
-                }
-            },
-            ColumnType::Boolean => match text {
-                "true" | "1" => Value::Bool(true),
-                "false" | "0" => Value::Bool(false),
-                _ => {
-                    self.fail(path.clone(), format!("`{text}` is not true or false"));
-                    return None;
-                }
-            },
-            ColumnType::Date | ColumnType::Time | ColumnType::TimestampTz => {
-                let kind = match target.column {
-                    ColumnType::Date => Kind::Date,
-                    ColumnType::Time => Kind::Time,
-                    _ => Kind::DateTime,
-                };
-                match codec::normalize(&kind, &Value::String(text.to_owned())) {
-                    Ok(value) => value,
-                    Err(message) => {
-                        self.fail(path.clone(), format!("`{text}` {message}"));
-                        return None;
-                    }
-                }
+        let json = match codec::operand(target.column, text) {
+            Ok(value) => value,
+            Err(message) => {
+                self.fail(path.clone(), message);
+                return None;
             }
-            _ => Value::String(text.to_owned()),
         };
         if target.json {
             // JSON holds canonical text for dates and plain JSON scalars.
@@ -831,12 +796,7 @@ impl<'a> Compiler<'a> {
                 self.json_leaf(column, &component, rest, path)
                     .map(|o| (o.expr, o.column, true))
             }
-            (_, Storage::Column(column_type), true)
-                if !matches!(
-                    field.attribute.kind,
-                    Kind::Json | Kind::Blocks | Kind::Component(_) | Kind::DynamicZone(_)
-                ) =>
-            {
+            (_, Storage::Column(column_type), true) if field.attribute.kind.is_comparable() => {
                 Some((
                     Expr::col((Alias::new(alias), Alias::new(&field.column))),
                     column_type,

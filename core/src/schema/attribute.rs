@@ -1,12 +1,16 @@
 //! Typed attributes, parsed from the raw JSON of a schema file.
 //!
-//! `parse` reads one attribute object and reports every problem it finds as a
-//! message; the caller prefixes the file and the attribute name.
+//! `parse` reads one attribute object and reports every problem it finds,
+//! each under the option it is about; the caller puts them on the file and
+//! the attribute. Kinds of values that live in a column are read by their
+//! definition in `kinds`; relations, media, components and dynamic zones
+//! here.
 
-use regex::{Regex, RegexBuilder};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::kinds::{self, Options, Scalar, Unique};
 use super::model::localized_flag;
+use crate::error::{Path, ValidationErrors};
 
 /// One field of a content type or component.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,7 +19,7 @@ pub struct Attribute {
     pub kind: Kind,
     pub required: bool,
     pub unique: bool,
-    /// Never returned by the API (password fields are private whatever they say).
+    /// Never returned by the API (secret kinds are private whatever they say).
     pub private: bool,
     /// Whether each locale has its own value. Always false in types that are
     /// not localized.
@@ -24,35 +28,17 @@ pub struct Attribute {
 }
 
 impl Attribute {
-    /// Private attributes and passwords never leave the server.
+    /// Private attributes and secrets never leave the server.
     pub fn is_hidden(&self) -> bool {
-        self.private || matches!(self.kind, Kind::Password(_))
+        self.private || self.kind.is_secret()
     }
 }
 
-/// What an attribute holds, with the options of its type.
+/// What an attribute holds, with its options.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
-    String(TextRules),
-    Text(TextRules),
-    RichText(TextRules),
-    Blocks,
-    Email(TextRules),
-    Password(TextRules),
-    Uid {
-        target_field: Option<String>,
-        rules: TextRules,
-    },
-    Integer(NumberRules),
-    BigInteger(NumberRules),
-    Float(NumberRules),
-    Decimal(NumberRules),
-    Boolean,
-    Date,
-    Time,
-    DateTime,
-    Enumeration(Vec<String>),
-    Json,
+    /// A value in a column of the type's table: text, numbers, dates, JSON…
+    Scalar(Scalar),
     Media(Media),
     Relation(Relation),
     Component(ComponentRef),
@@ -63,23 +49,7 @@ impl Kind {
     /// The attribute type as Strapi writes it.
     pub fn type_name(&self) -> &'static str {
         match self {
-            Kind::String(_) => "string",
-            Kind::Text(_) => "text",
-            Kind::RichText(_) => "richtext",
-            Kind::Blocks => "blocks",
-            Kind::Email(_) => "email",
-            Kind::Password(_) => "password",
-            Kind::Uid { .. } => "uid",
-            Kind::Integer(_) => "integer",
-            Kind::BigInteger(_) => "biginteger",
-            Kind::Float(_) => "float",
-            Kind::Decimal(_) => "decimal",
-            Kind::Boolean => "boolean",
-            Kind::Date => "date",
-            Kind::Time => "time",
-            Kind::DateTime => "datetime",
-            Kind::Enumeration(_) => "enumeration",
-            Kind::Json => "json",
+            Kind::Scalar(scalar) => scalar.name(),
             Kind::Media(_) => "media",
             Kind::Relation(_) => "relation",
             Kind::Component(_) => "component",
@@ -87,42 +57,32 @@ impl Kind {
         }
     }
 
-    pub fn text_rules(&self) -> Option<&TextRules> {
+    pub fn scalar(&self) -> Option<&Scalar> {
         match self {
-            Kind::String(rules)
-            | Kind::Text(rules)
-            | Kind::RichText(rules)
-            | Kind::Email(rules)
-            | Kind::Password(rules)
-            | Kind::Uid { rules, .. } => Some(rules),
-            _ => None,
+            Kind::Scalar(scalar) => Some(scalar),
+            Kind::Media(_) | Kind::Relation(_) | Kind::Component(_) | Kind::DynamicZone(_) => None,
         }
     }
-}
 
-/// Length and pattern rules of text-like attributes.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TextRules {
-    pub min_length: Option<u64>,
-    pub max_length: Option<u64>,
-    pub regex: Option<Pattern>,
-}
-
-/// A compiled `regex` option, compared by its source.
-#[derive(Debug, Clone)]
-pub struct Pattern(pub Regex);
-
-impl PartialEq for Pattern {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.as_str() == other.0.as_str()
+    /// Values stored hashed and never shown (passwords).
+    pub fn is_secret(&self) -> bool {
+        self.scalar().is_some_and(|s| s.capabilities().secret)
     }
-}
 
-/// Bounds of number attributes.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct NumberRules {
-    pub min: Option<f64>,
-    pub max: Option<f64>,
+    /// Values that can be compared and sorted: scalars but JSON.
+    pub fn is_comparable(&self) -> bool {
+        self.scalar().is_some_and(|s| s.capabilities().comparable)
+    }
+
+    /// Kinds returned only when populated, as in Strapi: everything but scalars.
+    pub fn is_populatable(&self) -> bool {
+        self.scalar().is_none()
+    }
+
+    /// Populated kinds stored in a column of the type's own table.
+    pub fn is_structured(&self) -> bool {
+        matches!(self, Kind::Component(_) | Kind::DynamicZone(_))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -221,55 +181,61 @@ pub struct Context {
     pub in_component: bool,
 }
 
-/// Largest compiled size of a `regex` option, so a schema cannot make every
-/// save expensive.
-const REGEX_SIZE_LIMIT: usize = 256 * 1024;
-
-/// Parses one attribute. `Err` lists every problem found.
-pub fn parse(name: &str, raw: &Value, context: Context) -> Result<Attribute, Vec<String>> {
+/// Parses one attribute. `Err` lists every problem found, each with the
+/// option it is about as its path (empty for the attribute as a whole).
+pub fn parse(name: &str, raw: &Value, context: Context) -> Result<Attribute, ValidationErrors> {
     let Some(object) = raw.as_object() else {
-        return Err(vec!["must be an object".into()]);
-    };
-    let mut reader = Reader {
-        object,
-        errors: Vec::new(),
+        return Err(ValidationErrors::single(Path::root(), "must be an object"));
     };
     let type_name = match object.get("type") {
         Some(Value::String(type_name)) => type_name.as_str(),
-        Some(_) => return Err(vec!["`type` must be a string".into()]),
-        None => return Err(vec!["`type` is missing".into()]),
+        Some(_) => return Err(ValidationErrors::single("type", "`type` must be a string")),
+        None => return Err(ValidationErrors::single("type", "`type` is missing")),
     };
-    let kind = reader.kind(type_name, context);
-    let required = reader.bool("required");
-    let unique = reader.bool("unique");
-    let private = reader.bool("private");
-    let attribute_localized = reader
-        .object_field("pluginOptions")
+    let mut options = Options::new(object);
+    let kind = read_kind(type_name, &mut options, context);
+    let required = options.bool("required");
+    let unique = options.bool("unique");
+    let private = options.bool("private");
+    let attribute_localized = options
+        .object("pluginOptions")
         .and_then(localized_flag)
         .unwrap_or(true);
     let default = object.get("default").filter(|v| !v.is_null()).cloned();
     let Some(kind) = kind else {
-        return Err(reader.errors);
+        return Err(options.into_errors());
     };
-    if unique && !supports_unique(&kind) {
-        reader.errors.push(format!(
-            "`unique` is not supported on {} attributes",
-            kind.type_name()
-        ));
+    let (uniqueness, takes_default) = match &kind {
+        Kind::Scalar(scalar) => (scalar.capabilities().unique, scalar.capabilities().default),
+        Kind::Media(_) | Kind::Relation(_) | Kind::Component(_) | Kind::DynamicZone(_) => {
+            (Unique::Never, false)
+        }
+    };
+    if unique && uniqueness == Unique::Never {
+        options.fail(
+            "unique",
+            format!(
+                "`unique` is not supported on {} attributes",
+                kind.type_name()
+            ),
+        );
     }
-    if default.is_some() && !supports_default(&kind) {
-        reader.errors.push(format!(
-            "`default` is not supported on {} attributes",
-            kind.type_name()
-        ));
+    if default.is_some() && !takes_default {
+        options.fail(
+            "default",
+            format!(
+                "`default` is not supported on {} attributes",
+                kind.type_name()
+            ),
+        );
     }
-    if !reader.errors.is_empty() {
-        return Err(reader.errors);
+    let errors = options.into_errors();
+    if !errors.is_empty() {
+        return Err(errors);
     }
     Ok(Attribute {
         name: name.to_owned(),
-        // A uid is unique by definition, as in Strapi.
-        unique: unique || matches!(kind, Kind::Uid { .. }),
+        unique: unique || uniqueness == Unique::Always,
         kind,
         required,
         private,
@@ -278,304 +244,123 @@ pub fn parse(name: &str, raw: &Value, context: Context) -> Result<Attribute, Vec
     })
 }
 
-/// Attribute types whose values can be declared unique.
-pub const UNIQUE_TYPES: &[&str] = &[
-    "string",
-    "email",
-    "uid",
-    "integer",
-    "biginteger",
-    "float",
-    "decimal",
-    "date",
-    "time",
-    "datetime",
-    "enumeration",
-];
-
-/// Attribute types that cannot have a `default`.
-pub const TYPES_WITHOUT_DEFAULT: &[&str] = &[
-    "media",
-    "relation",
-    "component",
-    "dynamiczone",
-    "password",
-    "uid",
-];
-
-fn supports_unique(kind: &Kind) -> bool {
-    UNIQUE_TYPES.contains(&kind.type_name())
-}
-
-fn supports_default(kind: &Kind) -> bool {
-    !TYPES_WITHOUT_DEFAULT.contains(&kind.type_name())
-}
-
-struct Reader<'a> {
-    object: &'a Map<String, Value>,
-    errors: Vec<String>,
-}
-
-impl Reader<'_> {
-    fn kind(&mut self, type_name: &str, context: Context) -> Option<Kind> {
-        Some(match type_name {
-            "string" => Kind::String(self.text_rules()),
-            "text" => Kind::Text(self.text_rules()),
-            "richtext" => Kind::RichText(self.text_rules()),
-            "blocks" => Kind::Blocks,
-            "email" => Kind::Email(self.text_rules()),
-            "password" => Kind::Password(self.text_rules()),
-            "uid" => Kind::Uid {
-                target_field: self.string("targetField"),
-                rules: self.text_rules(),
-            },
-            "integer" => Kind::Integer(self.number_rules()),
-            "biginteger" => Kind::BigInteger(self.number_rules()),
-            "float" => Kind::Float(self.number_rules()),
-            "decimal" => Kind::Decimal(self.number_rules()),
-            "boolean" => Kind::Boolean,
-            "date" => Kind::Date,
-            "time" => Kind::Time,
-            "datetime" | "timestamp" => Kind::DateTime,
-            "enumeration" => Kind::Enumeration(self.enumeration()?),
-            "json" => Kind::Json,
-            "media" => Kind::Media(Media {
-                multiple: self.bool("multiple"),
-                allowed_types: self.media_types(),
-            }),
-            "relation" => Kind::Relation(self.relation(context)?),
-            "component" => {
-                let Some(component) = self.string("component") else {
-                    self.errors.push("`component` is missing".into());
-                    return None;
-                };
-                Kind::Component(ComponentRef {
-                    component,
-                    repeatable: self.bool("repeatable"),
-                    min: self.count("min"),
-                    max: self.count("max"),
-                })
+fn read_kind(type_name: &str, options: &mut Options<'_>, context: Context) -> Option<Kind> {
+    if let Some(def) = kinds::find(type_name) {
+        return Scalar::parse(def, options).map(Kind::Scalar);
+    }
+    Some(match type_name {
+        "media" => Kind::Media(Media {
+            multiple: options.bool("multiple"),
+            allowed_types: media_types(options),
+        }),
+        "relation" => Kind::Relation(relation(options, context)?),
+        "component" => {
+            let Some(component) = options.string("component") else {
+                options.fail("component", "`component` is missing");
+                return None;
+            };
+            Kind::Component(ComponentRef {
+                component,
+                repeatable: options.bool("repeatable"),
+                min: options.count("min"),
+                max: options.count("max"),
+            })
+        }
+        "dynamiczone" => {
+            if context.in_component {
+                options.fail("type", "dynamic zones cannot be nested in components");
+                return None;
             }
-            "dynamiczone" => {
-                if context.in_component {
-                    self.errors
-                        .push("dynamic zones cannot be nested in components".into());
-                    return None;
-                }
-                let components = self.string_list("components");
-                if components.is_empty() {
-                    self.errors
-                        .push("`components` must list at least one component".into());
-                    return None;
-                }
-                Kind::DynamicZone(DynamicZone {
-                    components,
-                    min: self.count("min"),
-                    max: self.count("max"),
-                })
-            }
-            "customField" => {
-                self.errors.push(
-                    "custom fields need the plugin that provides them; none is enabled".into(),
+            let components = options.string_list("components");
+            if components.is_empty() {
+                options.fail(
+                    "components",
+                    "`components` must list at least one component",
                 );
                 return None;
             }
-            other => {
-                self.errors
-                    .push(format!("unknown attribute type `{other}`"));
-                return None;
-            }
-        })
-    }
-
-    fn relation(&mut self, context: Context) -> Option<Relation> {
-        let kind_name = self.string("relation");
-        let target = self.string("target");
-        let inversed_by = self.string("inversedBy");
-        let mapped_by = self.string("mappedBy");
-        let kind = match kind_name.as_deref() {
-            None => {
-                self.errors.push("`relation` is missing".into());
-                None
-            }
-            Some(name) => {
-                let kind = RelationKind::parse(name);
-                if kind.is_none() {
-                    self.errors.push(format!(
-                        "unknown relation `{name}`: use oneToOne, oneToMany, manyToOne or manyToMany"
-                    ));
-                }
-                kind
-            }
-        };
-        if target.is_none() {
-            self.errors.push("`target` is missing".into());
+            Kind::DynamicZone(DynamicZone {
+                components,
+                min: options.count("min"),
+                max: options.count("max"),
+            })
         }
-        if inversed_by.is_some() && mapped_by.is_some() {
-            self.errors
-                .push("a relation has `inversedBy` or `mappedBy`, not both".into());
-        }
-        if context.in_component && (inversed_by.is_some() || mapped_by.is_some()) {
-            self.errors
-                .push("relations in components are one-way: remove `inversedBy`/`mappedBy`".into());
-        }
-        Some(Relation {
-            kind: kind?,
-            target: target?,
-            inversed_by,
-            mapped_by,
-        })
-    }
-
-    fn enumeration(&mut self) -> Option<Vec<String>> {
-        let values = self.string_list("enum");
-        if values.is_empty() {
-            self.errors
-                .push("`enum` must list at least one value".into());
+        "customField" => {
+            options.fail(
+                "customField",
+                "custom fields need the plugin that provides them; none is enabled",
+            );
             return None;
         }
-        let mut seen = std::collections::BTreeSet::new();
-        for value in &values {
-            if value.is_empty() {
-                self.errors.push("`enum` values cannot be empty".into());
-            } else if !seen.insert(value) {
-                self.errors
-                    .push(format!("`enum` lists `{value}` more than once"));
-            }
+        other => {
+            options.fail("type", format!("unknown attribute type `{other}`"));
+            return None;
         }
-        Some(values)
-    }
+    })
+}
 
-    fn media_types(&mut self) -> Vec<String> {
-        let types = self.string_list("allowedTypes");
-        for kind in &types {
-            if !["images", "files", "videos", "audios"].contains(&kind.as_str()) {
-                self.errors.push(format!(
+fn relation(options: &mut Options<'_>, context: Context) -> Option<Relation> {
+    let kind_name = options.string("relation");
+    let target = options.string("target");
+    let inversed_by = options.string("inversedBy");
+    let mapped_by = options.string("mappedBy");
+    let kind = match kind_name.as_deref() {
+        None => {
+            options.fail("relation", "`relation` is missing");
+            None
+        }
+        Some(name) => {
+            let kind = RelationKind::parse(name);
+            if kind.is_none() {
+                options.fail(
+                    "relation",
+                    format!(
+                        "unknown relation `{name}`: use oneToOne, oneToMany, manyToOne or manyToMany"
+                    ),
+                );
+            }
+            kind
+        }
+    };
+    if target.is_none() {
+        options.fail("target", "`target` is missing");
+    }
+    if inversed_by.is_some() && mapped_by.is_some() {
+        options.fail(
+            "inversedBy",
+            "a relation has `inversedBy` or `mappedBy`, not both",
+        );
+    }
+    if context.in_component && (inversed_by.is_some() || mapped_by.is_some()) {
+        options.fail(
+            "inversedBy",
+            "relations in components are one-way: remove `inversedBy`/`mappedBy`",
+        );
+    }
+    Some(Relation {
+        kind: kind?,
+        target: target?,
+        inversed_by,
+        mapped_by,
+    })
+}
+
+/// The media kinds `allowedTypes` may list.
+pub const MEDIA_TYPES: &[&str] = &["images", "videos", "audios", "files"];
+
+fn media_types(options: &mut Options<'_>) -> Vec<String> {
+    let types = options.string_list("allowedTypes");
+    for kind in &types {
+        if !MEDIA_TYPES.contains(&kind.as_str()) {
+            options.fail(
+                "allowedTypes",
+                format!(
                     "unknown media type `{kind}` in `allowedTypes`: use images, files, videos or audios"
-                ));
-            }
-        }
-        types
-    }
-
-    fn text_rules(&mut self) -> TextRules {
-        let min_length = self.count("minLength");
-        let max_length = self.count("maxLength");
-        if let (Some(min), Some(max)) = (min_length, max_length)
-            && min > max
-        {
-            self.errors.push(format!(
-                "`minLength` ({min}) is greater than `maxLength` ({max})"
-            ));
-        }
-        let regex = self.string("regex").and_then(|source| {
-            match RegexBuilder::new(&source)
-                .size_limit(REGEX_SIZE_LIMIT)
-                .build()
-            {
-                Ok(regex) => Some(Pattern(regex)),
-                Err(error) => {
-                    self.errors.push(format!("`regex` is invalid: {error}"));
-                    None
-                }
-            }
-        });
-        TextRules {
-            min_length,
-            max_length,
-            regex,
+                ),
+            );
         }
     }
-
-    fn number_rules(&mut self) -> NumberRules {
-        let min = self.number("min");
-        let max = self.number("max");
-        if let (Some(min), Some(max)) = (min, max)
-            && min > max
-        {
-            self.errors
-                .push(format!("`min` ({min}) is greater than `max` ({max})"));
-        }
-        NumberRules { min, max }
-    }
-
-    fn bool(&mut self, key: &str) -> bool {
-        match self.object.get(key) {
-            None | Some(Value::Null) => false,
-            Some(Value::Bool(value)) => *value,
-            Some(_) => {
-                self.errors.push(format!("`{key}` must be true or false"));
-                false
-            }
-        }
-    }
-
-    fn string(&mut self, key: &str) -> Option<String> {
-        match self.object.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(value)) => Some(value.clone()),
-            Some(_) => {
-                self.errors.push(format!("`{key}` must be a string"));
-                None
-            }
-        }
-    }
-
-    fn string_list(&mut self, key: &str) -> Vec<String> {
-        match self.object.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(|item| match item {
-                    Value::String(value) => Some(value.clone()),
-                    _ => {
-                        self.errors
-                            .push(format!("`{key}` must be a list of strings"));
-                        None
-                    }
-                })
-                .collect(),
-            Some(_) => {
-                self.errors
-                    .push(format!("`{key}` must be a list of strings"));
-                Vec::new()
-            }
-        }
-    }
-
-    fn count(&mut self, key: &str) -> Option<u64> {
-        match self.object.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64(),
-            Some(_) => {
-                self.errors
-                    .push(format!("`{key}` must be a whole number of 0 or more"));
-                None
-            }
-        }
-    }
-
-    fn number(&mut self, key: &str) -> Option<f64> {
-        match self.object.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::Number(n)) => n.as_f64(),
-            Some(_) => {
-                self.errors.push(format!("`{key}` must be a number"));
-                None
-            }
-        }
-    }
-
-    fn object_field(&mut self, key: &str) -> Option<&Map<String, Value>> {
-        match self.object.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(object)) => Some(object),
-            Some(_) => {
-                self.errors.push(format!("`{key}` must be an object"));
-                None
-            }
-        }
-    }
+    types
 }
 
 #[cfg(test)]
@@ -588,34 +373,49 @@ mod tests {
         in_component: false,
     };
 
+    fn problems(name: &str, raw: Value) -> Vec<(String, String)> {
+        parse(name, &raw, IN_TYPE)
+            .err()
+            .unwrap_or_default()
+            .errors
+            .into_iter()
+            .map(|e| (e.path.to_string(), e.message))
+            .collect()
+    }
+
     #[test]
-    fn every_problem_of_an_attribute_is_reported() {
-        let errors = parse(
-            "title",
-            &json!({"type": "string", "minLength": 5, "maxLength": 2, "required": "yes"}),
-            IN_TYPE,
-        )
-        .err()
-        .unwrap_or_default();
+    fn every_problem_of_an_attribute_is_reported_under_its_option() {
         assert_eq!(
-            errors,
+            problems(
+                "title",
+                json!({"type": "string", "minLength": 5, "maxLength": 2, "required": "yes"})
+            ),
             vec![
-                "`minLength` (5) is greater than `maxLength` (2)".to_owned(),
-                "`required` must be true or false".to_owned()
+                (
+                    "minLength".to_owned(),
+                    "`minLength` (5) is greater than `maxLength` (2)".to_owned()
+                ),
+                (
+                    "required".to_owned(),
+                    "`required` must be true or false".to_owned()
+                )
             ]
         );
     }
 
     #[test]
     fn unknown_types_are_named() {
-        let errors = parse("title", &json!({"type": "strng"}), IN_TYPE)
-            .err()
-            .unwrap_or_default();
-        assert_eq!(errors, vec!["unknown attribute type `strng`".to_owned()]);
+        assert_eq!(
+            problems("title", json!({"type": "strng"})),
+            vec![(
+                "type".to_owned(),
+                "unknown attribute type `strng`".to_owned()
+            )]
+        );
     }
 
     #[test]
-    fn uid_is_always_unique_and_localization_can_be_turned_off() -> Result<(), Vec<String>> {
+    fn uid_is_always_unique_and_localization_can_be_turned_off() -> Result<(), ValidationErrors> {
         let slug = parse(
             "slug",
             &json!({"type": "uid", "targetField": "title"}),
@@ -628,6 +428,20 @@ mod tests {
             IN_TYPE,
         )?;
         assert!(!shared.localized);
+        Ok(())
+    }
+
+    #[test]
+    fn kinds_compare_by_the_options_they_declare() -> Result<(), ValidationErrors> {
+        let short = parse("a", &json!({"type": "string", "maxLength": 10}), IN_TYPE)?;
+        let also_short = parse(
+            "a",
+            &json!({"type": "string", "maxLength": 10, "required": true}),
+            IN_TYPE,
+        )?;
+        let long = parse("a", &json!({"type": "string", "maxLength": 20}), IN_TYPE)?;
+        assert_eq!(short.kind, also_short.kind);
+        assert_ne!(short.kind, long.kind);
         Ok(())
     }
 }

@@ -8,7 +8,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::attribute::{self, Attribute, Context, Kind};
-use super::codec;
 use super::column::{Storage, storage};
 use super::indexes;
 use super::model::{ComponentSource, ContentTypeSource, SchemaSources};
@@ -290,16 +289,17 @@ fn parse_attributes(
         }
         match attribute::parse(name, value, context) {
             Ok(attribute) => {
-                if let Some(default) = &attribute.default
-                    && let Err(message) = codec::normalize(&attribute.kind, default)
+                if let (Some(default), Some(scalar)) = (&attribute.default, attribute.kind.scalar())
+                    && let Err(message) = scalar.normalize(default)
                 {
                     errors.push(path.child("default"), format!("default {message}"));
                 }
                 attributes.push(attribute);
             }
-            Err(messages) => {
-                for message in messages {
-                    errors.push(path.clone(), message);
+            // Reported on the attribute; the option each is about is in its message.
+            Err(problems) => {
+                for problem in problems.errors {
+                    errors.push(path.clone(), problem.message);
                 }
             }
         }
@@ -309,10 +309,11 @@ fn parse_attributes(
 
 fn check_uid_targets(fields: &[Field], origin: &Path, errors: &mut ValidationErrors) {
     for field in fields {
-        let Kind::Uid {
-            target_field: Some(target),
-            ..
-        } = &field.attribute.kind
+        let Some(target) = field
+            .attribute
+            .kind
+            .scalar()
+            .and_then(|scalar| scalar.source_field())
         else {
             continue;
         };
@@ -326,14 +327,11 @@ fn check_uid_targets(fields: &[Field], origin: &Path, errors: &mut ValidationErr
                 format!("targetField `{target}` is not an attribute of this type"),
             ),
             Some(f)
-                if !matches!(
-                    f.attribute.kind,
-                    Kind::String(_)
-                        | Kind::Text(_)
-                        | Kind::Uid { .. }
-                        | Kind::Email(_)
-                        | Kind::Enumeration(_)
-                ) =>
+                if !f
+                    .attribute
+                    .kind
+                    .scalar()
+                    .is_some_and(|scalar| scalar.capabilities().slug_source) =>
             {
                 errors.push(
                     path,

@@ -1,5 +1,6 @@
-//! Values of column-stored attributes: checked and put in canonical form on the
-//! way in, bound as typed parameters, and decoded back to JSON on the way out.
+//! Values of columns: bound as typed parameters, decoded back to JSON, and
+//! filter values read from text. Each kind checks its own values and puts
+//! them in canonical form (`kinds`); this works on what columns hold.
 //!
 //! Canonical forms follow Strapi's REST output: dates `YYYY-MM-DD`, times
 //! `HH:mm:ss.SSS`, datetimes `YYYY-MM-DDTHH:mm:ss.SSSZ`, big integers as
@@ -9,185 +10,48 @@ use std::str::FromStr;
 
 use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use sea_orm::DbErr;
 use sea_orm::sea_query::Value as SqlValue;
 use serde_json::{Number, Value};
 
-use super::attribute::{Kind, NumberRules, TextRules};
-use super::column::{ColumnType, DECIMAL_PRECISION, DECIMAL_SCALE, DEFAULT_STRING_LENGTH};
+use super::column::ColumnType;
 use crate::db::Backend;
 use crate::db::cells::Cells;
 use crate::time::{format_datetime, format_time, parse_date, parse_datetime, parse_time};
 
-/// `local@domain.tld`, without spaces: the shape, not deliverability.
-fn is_email(s: &str) -> bool {
-    match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !s.chars().any(char::is_whitespace)
-                && !domain.contains('@')
-                && domain
-                    .split_once('.')
-                    .is_some_and(|(host, tld)| !host.is_empty() && !tld.is_empty())
-        }
-        None => false,
-    }
-}
-
-/// Strapi's uid alphabet: URL-safe without escaping.
-fn is_uid(s: &str) -> bool {
-    s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'))
-}
-
-/// Checks a non-null value against its kind and rules and returns its
-/// canonical JSON. Only for kinds stored in columns (not media, relations,
-/// components or dynamic zones, which `entries::validate` handles).
-pub fn normalize(kind: &Kind, value: &Value) -> Result<Value, String> {
-    match kind {
-        Kind::String(rules) | Kind::Password(rules) => {
-            text(value, rules, Some(DEFAULT_STRING_LENGTH))
-        }
-        Kind::Text(rules) | Kind::RichText(rules) => text(value, rules, None),
-        Kind::Email(rules) => {
-            let value = text(value, rules, Some(DEFAULT_STRING_LENGTH))?;
-            match value.as_str() {
-                Some(email) if is_email(email) => Ok(value),
-                _ => Err("must be a valid email address".into()),
-            }
-        }
-        Kind::Uid { rules, .. } => {
-            let value = text(value, rules, Some(DEFAULT_STRING_LENGTH))?;
-            match value.as_str() {
-                Some(uid) if is_uid(uid) => Ok(value),
-                _ => Err("must contain only letters, digits and the characters - _ . ~".into()),
-            }
-        }
-        Kind::Enumeration(values) => match value {
-            Value::String(s) if values.contains(s) => Ok(value.clone()),
-            _ => Err(format!("must be one of: {}", values.join(", "))),
+/// The text of a filter value as the canonical JSON of a column's values.
+pub fn operand(column: ColumnType, text: &str) -> Result<Value, String> {
+    Ok(match column {
+        ColumnType::Integer | ColumnType::BigInteger => text
+            .trim()
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| format!("`{text}` is not a whole number"))?,
+        ColumnType::Double | ColumnType::Decimal => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| format!("`{text}` is not a number"))?,
+        ColumnType::Boolean => match text {
+            "true" | "1" => Value::Bool(true),
+            "false" | "0" => Value::Bool(false),
+            _ => return Err(format!("`{text}` is not true or false")),
         },
-        Kind::Integer(rules) => {
-            let n = value
-                .as_i64()
-                .filter(|n| i32::try_from(*n).is_ok())
-                .ok_or_else(|| {
-                    format!("must be an integer between {} and {}", i32::MIN, i32::MAX)
-                })?;
-            check_range(n as f64, rules)?;
-            Ok(Value::from(n))
+        ColumnType::Date => parse_date(text)
+            .map(|date| Value::String(date.format("%Y-%m-%d").to_string()))
+            .ok_or_else(|| format!("`{text}` must be a date (YYYY-MM-DD)"))?,
+        ColumnType::Time => parse_time(text)
+            .map(|time| Value::String(format_time(time)))
+            .ok_or_else(|| format!("`{text}` must be a time (HH:mm:ss.SSS)"))?,
+        ColumnType::TimestampTz => parse_datetime(text)
+            .map(|datetime| Value::String(format_datetime(datetime)))
+            .ok_or_else(|| format!("`{text}` must be an ISO 8601 date-time"))?,
+        ColumnType::Varchar(_) | ColumnType::Text | ColumnType::Json => {
+            Value::String(text.to_owned())
         }
-        Kind::BigInteger(rules) => {
-            let n = match value {
-                Value::Number(n) => n.as_i64(),
-                Value::String(s) => s.trim().parse::<i64>().ok(),
-                _ => None,
-            }
-            .ok_or("must be a whole number (a number or a string of digits)")?;
-            check_range(n as f64, rules)?;
-            Ok(Value::String(n.to_string()))
-        }
-        Kind::Float(rules) => {
-            let n = value
-                .as_f64()
-                .filter(|n| n.is_finite())
-                .ok_or("must be a number")?;
-            check_range(n, rules)?;
-            Ok(Value::from(n))
-        }
-        Kind::Decimal(rules) => {
-            let decimal = match value {
-                Value::Number(n) => Decimal::from_str(&n.to_string()).ok(),
-                Value::String(s) => Decimal::from_str(s.trim()).ok(),
-                _ => None,
-            }
-            .ok_or("must be a decimal number")?;
-            if decimal.scale() > DECIMAL_SCALE {
-                return Err(format!("must have at most {DECIMAL_SCALE} decimal places"));
-            }
-            let integral_digits = DECIMAL_PRECISION - DECIMAL_SCALE;
-            if decimal.abs() >= Decimal::from(10_i64.pow(integral_digits)) {
-                return Err(format!(
-                    "must have at most {integral_digits} digits before the decimal point"
-                ));
-            }
-            let n = decimal.to_f64().ok_or("must be a decimal number")?;
-            check_range(n, rules)?;
-            Ok(Value::from(n))
-        }
-        Kind::Boolean => match value {
-            Value::Bool(_) => Ok(value.clone()),
-            _ => Err("must be true or false".into()),
-        },
-        Kind::Date => {
-            let s = value.as_str().ok_or("must be a date (YYYY-MM-DD)")?;
-            let date = parse_date(s).ok_or("must be a date (YYYY-MM-DD)")?;
-            Ok(Value::String(date.format("%Y-%m-%d").to_string()))
-        }
-        Kind::Time => {
-            let s = value.as_str().ok_or("must be a time (HH:mm:ss.SSS)")?;
-            let time = parse_time(s).ok_or("must be a time (HH:mm:ss.SSS)")?;
-            Ok(Value::String(format_time(time)))
-        }
-        Kind::DateTime => {
-            let s = value.as_str().ok_or("must be an ISO 8601 date-time")?;
-            let datetime = parse_datetime(s).ok_or("must be an ISO 8601 date-time")?;
-            Ok(Value::String(format_datetime(datetime)))
-        }
-        Kind::Json => Ok(value.clone()),
-        Kind::Blocks => match value {
-            Value::Array(blocks)
-                if blocks
-                    .iter()
-                    .all(|b| b.get("type").is_some_and(Value::is_string)) =>
-            {
-                Ok(value.clone())
-            }
-            _ => Err("must be a list of blocks, each with a `type`".into()),
-        },
-        Kind::Media(_) | Kind::Relation(_) | Kind::Component(_) | Kind::DynamicZone(_) => {
-            Err(format!("{} values are not scalar", kind.type_name()))
-        }
-    }
-}
-
-fn text(value: &Value, rules: &TextRules, column_limit: Option<u64>) -> Result<Value, String> {
-    let s = value.as_str().ok_or("must be a string")?;
-    let length = s.chars().count() as u64;
-    if let Some(min) = rules.min_length
-        && length < min
-    {
-        return Err(format!("must be at least {min} characters"));
-    }
-    // A string column is at least as wide as `maxLength`; without it, the
-    // column's own width is the limit.
-    let max = rules.max_length.or(column_limit);
-    if let Some(max) = max
-        && length > max
-    {
-        return Err(format!("must be at most {max} characters"));
-    }
-    if let Some(pattern) = &rules.regex
-        && !pattern.0.is_match(s)
-    {
-        return Err(format!("must match the pattern {}", pattern.0.as_str()));
-    }
-    Ok(value.clone())
-}
-
-fn check_range(n: f64, rules: &NumberRules) -> Result<(), String> {
-    if let Some(min) = rules.min
-        && n < min
-    {
-        return Err(format!("must be at least {min}"));
-    }
-    if let Some(max) = rules.max
-        && n > max
-    {
-        return Err(format!("must be at most {max}"));
-    }
-    Ok(())
+    })
 }
 
 /// A typed SQL NULL for a column.
@@ -337,44 +201,21 @@ fn number(n: Option<f64>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::attribute::{NumberRules, TextRules};
     use serde_json::json;
 
     #[test]
-    fn temporal_values_take_strapi_canonical_forms() {
+    fn filter_values_take_the_canonical_form_of_their_column() {
         assert_eq!(
-            normalize(&Kind::DateTime, &json!("2024-03-01T10:20:30.123456+02:00")),
+            operand(ColumnType::TimestampTz, "2024-03-01T10:20:30.123456+02:00"),
             Ok(json!("2024-03-01T08:20:30.123Z"))
         );
         assert_eq!(
-            normalize(&Kind::Time, &json!("09:30")),
+            operand(ColumnType::Time, "09:30"),
             Ok(json!("09:30:00.000"))
         );
-        assert!(normalize(&Kind::Date, &json!("2024-02-30")).is_err());
-    }
-
-    #[test]
-    fn numbers_respect_their_type_and_bounds() {
-        let rules = NumberRules {
-            min: Some(0.0),
-            max: Some(10.0),
-        };
-        assert!(normalize(&Kind::Integer(rules.clone()), &json!(3.5)).is_err());
-        assert!(normalize(&Kind::Integer(rules.clone()), &json!(11)).is_err());
-        assert_eq!(
-            normalize(
-                &Kind::BigInteger(NumberRules::default()),
-                &json!("9007199254740993")
-            ),
-            Ok(json!("9007199254740993"))
-        );
-        assert!(normalize(&Kind::Decimal(NumberRules::default()), &json!(1.1234567)).is_err());
-    }
-
-    #[test]
-    fn strings_fit_their_column() {
-        let long = "x".repeat(256);
-        assert!(normalize(&Kind::String(TextRules::default()), &json!(long)).is_err());
-        assert!(normalize(&Kind::Text(TextRules::default()), &json!(long)).is_ok());
+        assert_eq!(operand(ColumnType::Integer, " 42 "), Ok(json!(42)));
+        assert!(operand(ColumnType::Integer, "4.2").is_err());
+        assert!(operand(ColumnType::Double, "NaN").is_err());
+        assert!(operand(ColumnType::Date, "2024-02-30").is_err());
     }
 }

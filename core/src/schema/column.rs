@@ -1,4 +1,5 @@
-//! How each attribute kind is stored: one function maps a kind to its column.
+//! How attributes are stored: column types, and the one function that maps
+//! a kind to its storage.
 
 use sea_orm::sea_query::ColumnDef;
 
@@ -90,67 +91,15 @@ pub enum Storage {
     Inverse,
 }
 
-/// The one mapping from attribute kind to storage.
+/// The one mapping from attribute kind to storage: scalars in the column
+/// their kind names, components and dynamic zones as JSON, relations and
+/// media in link tables.
 pub fn storage(kind: &Kind) -> Storage {
-    let string = |max_length: Option<u64>| {
-        Storage::Column(ColumnType::Varchar(
-            max_length.unwrap_or(0).max(DEFAULT_STRING_LENGTH),
-        ))
-    };
     match kind {
-        Kind::String(rules) | Kind::Email(rules) | Kind::Uid { rules, .. } => {
-            string(rules.max_length)
-        }
-        Kind::Enumeration(values) => string(values.iter().map(|v| v.len() as u64).max()),
-        // Argon2id hashes are short and fixed; the rules apply to the password.
-        Kind::Password(_) => string(None),
-        Kind::Text(_) | Kind::RichText(_) => Storage::Column(ColumnType::Text),
-        Kind::Integer(_) => Storage::Column(ColumnType::Integer),
-        Kind::BigInteger(_) => Storage::Column(ColumnType::BigInteger),
-        Kind::Float(_) => Storage::Column(ColumnType::Double),
-        Kind::Decimal(_) => Storage::Column(ColumnType::Decimal),
-        Kind::Boolean => Storage::Column(ColumnType::Boolean),
-        Kind::Date => Storage::Column(ColumnType::Date),
-        Kind::Time => Storage::Column(ColumnType::Time),
-        Kind::DateTime => Storage::Column(ColumnType::TimestampTz),
-        Kind::Blocks | Kind::Json | Kind::Component(_) | Kind::DynamicZone(_) => {
-            Storage::Column(ColumnType::Json)
-        }
+        Kind::Scalar(scalar) => Storage::Column(scalar.column()),
+        Kind::Component(_) | Kind::DynamicZone(_) => Storage::Column(ColumnType::Json),
         Kind::Media(_) => Storage::Links,
         Kind::Relation(relation) if relation.is_owner() => Storage::Links,
         Kind::Relation(_) => Storage::Inverse,
-    }
-}
-
-/// Whether every value of kind `from` has an exact counterpart in kind `to`.
-///
-/// Kinds that share a column type convert in place; the others are the
-/// widening casts below. Everything else is refused: the data would not
-/// survive the trip.
-pub fn is_lossless(from: &Kind, to: &Kind) -> bool {
-    use Kind::*;
-    let textual = |k: &Kind| matches!(k, String(_) | Text(_) | RichText(_) | Email(_) | Uid { .. });
-    match (from, to) {
-        (Password(_), Password(_)) => true,
-        (Password(_), _) | (_, Password(_)) => false,
-        (String(_) | Email(_) | Uid { .. } | Enumeration(_), String(_) | Email(_) | Uid { .. }) => {
-            true
-        }
-        (String(_) | Email(_) | Uid { .. } | Enumeration(_), Text(_) | RichText(_)) => true,
-        (Text(_) | RichText(_), Text(_) | RichText(_)) => true,
-        (String(_) | Email(_) | Uid { .. } | Enumeration(_), Enumeration(_)) => true,
-        (Integer(_), Integer(_) | BigInteger(_) | Float(_) | Decimal(_)) => true,
-        (BigInteger(_), BigInteger(_)) => true,
-        (Float(_), Float(_)) => true,
-        (Decimal(_), Decimal(_)) => true,
-        (Integer(_) | BigInteger(_) | Float(_) | Decimal(_) | Date | Time | DateTime, to)
-            if textual(to) =>
-        {
-            matches!(to, String(_) | Text(_) | RichText(_))
-        }
-        (Boolean, Boolean) | (Date, Date) | (Time, Time) | (DateTime, DateTime) => true,
-        (Date, DateTime) => true,
-        (Json, Json) | (Blocks, Blocks) | (Blocks, Json) => true,
-        _ => false,
     }
 }

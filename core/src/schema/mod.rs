@@ -8,6 +8,7 @@ pub mod column;
 pub mod ddl;
 pub mod drafts;
 pub mod indexes;
+pub mod kinds;
 pub mod load;
 pub mod model;
 pub mod naming;

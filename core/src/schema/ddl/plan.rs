@@ -22,7 +22,7 @@ use crate::db::Db;
 use crate::error::{Error, Path, Result, ValidationErrors};
 use crate::schema::attribute::Kind;
 use crate::schema::build::build;
-use crate::schema::column::{Storage, is_lossless};
+use crate::schema::column::Storage;
 use crate::schema::model::{ComponentSource, ContentTypeSource, SchemaSources, TypeKind};
 use crate::schema::registry::{ContentType, Field, Schema};
 
@@ -927,10 +927,7 @@ fn compatible(from: &Field, to: &Field) -> Result<(), String> {
             }
         }
         (Kind::DynamicZone(_), Kind::DynamicZone(_)) => Ok(()),
-        _ if from.storage == Storage::Links || to.storage == Storage::Links => {
-            refuse("no lossless conversion exists")
-        }
-        _ if is_lossless(a, b) => Ok(()),
+        (Kind::Scalar(x), Kind::Scalar(y)) if x.converts_to(y) => Ok(()),
         _ => refuse("no lossless conversion exists"),
     }
 }
