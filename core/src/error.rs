@@ -305,7 +305,7 @@ impl Error {
 /// A path into a document or a schema: `["blocks", "1", "body"]`.
 ///
 /// Strapi reports paths as arrays of strings, list indexes included.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Path(pub Vec<String>);
 
 impl Path {

@@ -602,6 +602,48 @@ backend_tests! {
         assert_eq!(status, 200, "the server is unaffected");
     }
 
+    async fn filters_on_fields_that_leave_the_schema_are_refused_not_ignored(app) {
+        let c = catalog(&app).await;
+        let alone = "/api/products?filters[description][$containsi]=sturdy";
+        let either = "/api/products?filters[$or][0][name][$eq]=Apple&filters[$or][1][description][$containsi]=sturdy";
+        let sorted_by = "/api/products?sort=description:asc";
+        assert_eq!(c.names(&alone[14..]).await, vec!["Hammer"]);
+        assert_eq!(c.names(&either[14..]).await, vec!["Hammer", "Apple"]);
+
+        // `description` goes; the same URLs, parsed and cached before, now fail whole.
+        let mut sources = cairn_core::schema::load::load(&TestApp::fixture("catalog"))?;
+        cairn_tests::type_def(&mut sources, "product").attributes.remove("description");
+        app.context.apply_schema(&cairn_core::schema::ddl::ChangeRequest { sources, ..Default::default() }, true).await?;
+        for (path, at) in [
+            (alone, json!(["filters", "description", "$containsi"])),
+            (either, json!(["filters", "$or", "1", "description", "$containsi"])),
+            (sorted_by, json!(["sort", "description"])),
+        ] {
+            let (status, body) = c.get(path).await;
+            assert_eq!(status, 400, "{path}: {body}");
+            assert_eq!(body["data"], Value::Null, "{path}");
+            let errors = body["error"]["details"]["errors"].as_array().unwrap();
+            assert_eq!(errors.len(), 1, "{path}: {body}");
+            assert_eq!(errors[0]["path"], at, "{path}");
+            assert!(errors[0]["message"].as_str().unwrap().contains("`description` is not a field of Product"), "{path}: {body}");
+        }
+    }
+
+    async fn every_failing_path_of_a_read_is_reported_at_once(app) {
+        let c = catalog(&app).await;
+        let (status, body) = c
+            .get("/api/products?filters[$and][0][nope][$eq]=1&filters[$and][1][price][$gt]=cheap&sort=secret:asc&fields[0]=missing")
+            .await;
+        assert_eq!(status, 400, "{body}");
+        let paths: Vec<String> = body["error"]["details"]["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["path"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect::<Vec<_>>().join("."))
+            .collect();
+        assert_eq!(paths, vec!["filters.$and.0.nope.$eq", "filters.$and.1.price.$gt", "sort.secret", "fields.missing"], "{body}");
+    }
+
     async fn openapi_describes_every_content_type(app) {
         let c = catalog(&app).await;
         let (status, spec) = c.server.send(c.server.client.get(c.server.url("/api/openapi.json"))).await;

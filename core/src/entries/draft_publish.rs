@@ -7,8 +7,9 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction};
 use super::links;
 use super::rows::Row;
 use super::validate::is_empty;
+use super::versions::Reason;
 use super::versions::snapshot;
-use super::{Entries, Entry, Reason, Status, WriteOptions};
+use super::{Entries, Entry, Status, WriteOptions};
 use crate::error::{Error, Path, Result, ValidationErrors};
 use crate::schema::column::Storage;
 use crate::schema::system::{

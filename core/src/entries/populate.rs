@@ -13,16 +13,17 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 use serde_json::{Map, Value};
 
 use super::Status;
-use super::rows::{Row, RowReader, is_structured, shows};
+use super::rows::{Row, RowReader, shows};
 use crate::db::cells::Columns;
 use crate::db::entities::file;
 use crate::db::{Backend, Db};
 use crate::error::{Error, Path, Result};
 use crate::files::file_object;
-use crate::query::compile::{Compiler, Readable, Scope, apply_sort, tie_breaker};
+use crate::query::compile::{Compiler, Scope, apply_sort, tie_breaker};
+use crate::query::resolve::{Populated, Readable, Resolver};
 use crate::query::{Populate, PopulateField};
 use crate::schema::attribute::{Attribute, Kind};
-use crate::schema::registry::{Component, ContentType, Field, Schema};
+use crate::schema::registry::{Component, ContentType, Field, Link, Schema};
 use crate::schema::system::{
     DOCUMENT_ID, FILE_ID, ID, LOCALE, POSITION, PUBLISHED, SOURCE_ID, TARGET_DOCUMENT_ID,
 };
@@ -31,20 +32,12 @@ use crate::schema::system::{
 /// timestamps and (in localized types) `locale`.
 pub type Entry = Map<String, Value>;
 
-/// Fields that are only returned when populated, as in Strapi.
-pub fn is_populatable(field: &Field) -> bool {
-    matches!(
-        field.attribute.kind,
-        Kind::Relation(_) | Kind::Media(_) | Kind::Component(_) | Kind::DynamicZone(_)
-    )
-}
-
 /// The component and dynamic-zone columns a populate needs selected.
 pub fn structured_columns<'a>(content_type: &'a ContentType, populate: &Populate) -> Vec<&'a str> {
     content_type
         .fields
         .iter()
-        .filter(|f| is_structured(&f.attribute.kind))
+        .filter(|f| f.attribute.kind.is_structured())
         .filter(|f| populate.all || populate.fields.contains_key(f.name()))
         .map(|f| f.name())
         .collect()
@@ -70,17 +63,18 @@ type RowKey = (String, bool, String);
 impl Reader<'_> {
     fn scope(&self) -> Scope<'_> {
         Scope {
-            schema: self.schema,
             backend: self.backend,
             status: self.status,
             locale: &self.locale,
-            readable: self.readable,
         }
+    }
+
+    fn resolver(&self) -> Resolver<'_> {
+        Resolver::new(self.schema, self.readable, self.include_private)
     }
 
     /// Which rows of `target` this read sees from a row in `source_locale`.
     fn target_scope(&self, target: &ContentType, source_locale: &str) -> (bool, String) {
-        let published = self.status == Status::Published || !target.draft_and_publish;
         let locale = if !target.localized {
             String::new()
         } else if source_locale.is_empty() {
@@ -88,67 +82,7 @@ impl Reader<'_> {
         } else {
             source_locale.to_owned()
         };
-        (published, locale)
-    }
-
-    /// The fields `populate` names, `*` expanded; an explicit field that
-    /// cannot be populated is an error, `*` skips what the caller may not read.
-    fn expand<'f>(
-        &self,
-        content_type: &'f ContentType,
-        populate: &Populate,
-        path: &Path,
-    ) -> Result<Vec<(&'f Field, PopulateField)>> {
-        let mut chosen = Vec::new();
-        for field in &content_type.fields {
-            let explicit = populate.fields.get(field.name());
-            if explicit.is_none() && !populate.all {
-                continue;
-            }
-            if field.attribute.is_hidden() && !self.include_private {
-                if explicit.is_some() {
-                    return Err(Error::field(
-                        path.child(field.name()),
-                        format!("`{}` is private", field.name()),
-                    ));
-                }
-                continue;
-            }
-            if !is_populatable(field) {
-                if explicit.is_some() {
-                    return Err(Error::field(
-                        path.child(field.name()),
-                        format!(
-                            "`{}` is not a relation, media, component or dynamic zone",
-                            field.name()
-                        ),
-                    ));
-                }
-                continue;
-            }
-            if let Kind::Relation(relation) = &field.attribute.kind
-                && !self.readable.allows(&relation.target)
-            {
-                if explicit.is_some() {
-                    return Err(Error::Forbidden(format!(
-                        "cannot populate `{}`: {} is not readable",
-                        field.name(),
-                        relation.target
-                    )));
-                }
-                continue;
-            }
-            chosen.push((field, explicit.cloned().unwrap_or_default()));
-        }
-        for name in populate.fields.keys() {
-            if content_type.field(name).is_none() {
-                return Err(Error::field(
-                    path.child(name),
-                    format!("`{name}` is not a field of {}", content_type.display_name()),
-                ));
-            }
-        }
-        Ok(chosen)
+        (self.status.reads_published(target), locale)
     }
 
     /// Builds the entries of `rows` (all of `content_type`, read with the
@@ -165,31 +99,28 @@ impl Reader<'_> {
             .iter_mut()
             .map(|row| self.base_entry(content_type, row, fields))
             .collect();
-        for (field, node) in self.expand(content_type, populate, path)? {
+        for Populated {
+            field,
+            node,
+            target,
+        } in self.resolver().populate(content_type, populate, path)?
+        {
             let field_path = path.child(field.name());
-            let values = match &field.attribute.kind {
-                Kind::Component(_) | Kind::DynamicZone(_) => {
+            let values = match (&field.attribute.kind, &field.link, target) {
+                (Kind::Component(_) | Kind::DynamicZone(_), _, _) => {
                     self.components(field, &rows, &node, &field_path).await?
                 }
-                Kind::Media(media) => {
-                    let link_table = field
-                        .link
-                        .as_ref()
-                        .map(|l| l.table.as_str())
-                        .unwrap_or_default();
-                    let mut files = self.files_by_source(link_table, &rows).await?;
+                (Kind::Media(media), Some(link), _) => {
+                    let mut files = self.files_by_source(&link.table, &rows).await?;
                     rows.iter()
                         .map(|row| {
                             many_or_one(files.remove(&row.id).unwrap_or_default(), media.multiple)
                         })
                         .collect()
                 }
-                Kind::Relation(relation) => {
-                    let target = self.schema.content_type(&relation.target).ok_or_else(|| {
-                        Error::internal(format!("missing target {}", relation.target))
-                    })?;
+                (Kind::Relation(relation), Some(link), Some(target)) => {
                     let groups = self
-                        .relation(field, &rows, target, &node, &field_path)
+                        .relation(link, &rows, target, &node, &field_path)
                         .await?;
                     groups
                         .into_iter()
@@ -201,7 +132,14 @@ impl Reader<'_> {
                         })
                         .collect()
                 }
-                _ => Vec::new(),
+                // The resolver gives media and relations their links and
+                // relations their target, and chooses nothing else.
+                _ => {
+                    return Err(Error::internal(format!(
+                        "`{}` cannot be populated",
+                        field.name()
+                    )));
+                }
             };
             for (entry, value) in entries.iter_mut().zip(values) {
                 entry.insert(field.name().to_owned(), value);
@@ -224,7 +162,7 @@ impl Reader<'_> {
         entry.insert("id".into(), Value::from(row.id));
         entry.insert("documentId".into(), Value::String(row.document_id.clone()));
         for field in &content_type.fields {
-            if is_populatable(field) {
+            if field.attribute.kind.is_populatable() {
                 continue;
             }
             if let Some((name, value)) = row.values.remove_entry(field.name()) {
@@ -258,15 +196,12 @@ impl Reader<'_> {
     /// The related entries of each row, in link order (or `node.sort`).
     async fn relation(
         &self,
-        field: &Field,
+        link: &Link,
         rows: &[Row],
         target: &ContentType,
         node: &PopulateField,
         path: &Path,
     ) -> Result<Vec<Vec<Entry>>> {
-        let Some(link) = &field.link else {
-            return Ok(vec![Vec::new(); rows.len()]);
-        };
         // For each source row, the related rows' keys in link order.
         let mut linked: HashMap<i64, Vec<RowKey>> = HashMap::new();
         if link.inverse {
@@ -367,6 +302,14 @@ impl Reader<'_> {
         if wanted.is_empty() {
             return Ok(HashMap::new());
         }
+        let mut resolver = self.resolver();
+        let condition = node
+            .filters
+            .as_ref()
+            .map(|filter| resolver.filter(target, filter));
+        let sorts = resolver.sort(target, &node.sort, &path.child("sort"));
+        resolver.fields(target, node.fields.as_deref(), &path.child("fields"));
+        resolver.into_errors().into_result()?;
         let structured = structured_columns(target, &node.populate);
         let reader = RowReader::selecting(
             target,
@@ -374,8 +317,7 @@ impl Reader<'_> {
             node.fields.as_deref(),
             &structured,
             self.include_private,
-            &path.child("fields"),
-        )?;
+        );
         let table = Alias::new(&target.table);
         let mut select = reader.select();
         let documents: BTreeSet<&String> = wanted.iter().map(|(d, _, _)| d).collect();
@@ -391,16 +333,16 @@ impl Reader<'_> {
                 Expr::col((table.clone(), Alias::new(LOCALE))).is_in(locales.into_iter().cloned()),
             );
         let scope = self.scope();
-        let mut compiler = Compiler::new(&scope);
-        if let Some(filter) = &node.filters
-            && let Some(condition) =
-                compiler.filter(target, &target.table, filter, &path.child("filters"))
-        {
-            select.and_where(condition);
+        let compiler = Compiler::new(&scope);
+        match condition {
+            None => {}
+            Some(Some(condition)) => {
+                select.and_where(compiler.condition(&target.table, &condition));
+            }
+            // A filter that did not resolve has reported why; none runs without one.
+            Some(None) => return Err(Error::internal("a filter resolved to nothing")),
         }
-        let (mut keys, joins) =
-            compiler.sort(target, &target.table, &node.sort, &path.child("sort"));
-        compiler.into_errors().into_result()?;
+        let (mut keys, joins) = compiler.sort(&target.table, &sorts);
         keys.push(tie_breaker(&target.table, &keys));
         apply_sort(&mut select, &target.table, &keys, &joins);
         let rows: Vec<Row> = self
@@ -542,9 +484,7 @@ impl Reader<'_> {
     ) -> Result<Value> {
         match (&attribute.kind, value) {
             (Kind::Component(reference), Value::Array(items)) if reference.repeatable => {
-                let Some(component) = self.schema.component(&reference.component) else {
-                    return Ok(Value::Null);
-                };
+                let component = self.resolver().component(&reference.component, path)?;
                 let items = items
                     .iter()
                     .map(|item| self.walk_item(component, item, node, locale, walk, path))
@@ -552,10 +492,8 @@ impl Reader<'_> {
                 Ok(Value::Array(items))
             }
             (Kind::Component(reference), Value::Object(_)) => {
-                match self.schema.component(&reference.component) {
-                    Some(component) => self.walk_item(component, value, node, locale, walk, path),
-                    None => Ok(Value::Null),
-                }
+                let component = self.resolver().component(&reference.component, path)?;
+                self.walk_item(component, value, node, locale, walk, path)
             }
             (Kind::DynamicZone(zone), Value::Array(items)) => {
                 let mut out = Vec::new();
@@ -564,12 +502,10 @@ impl Reader<'_> {
                         continue;
                     };
                     // Components removed from the zone since the value was saved are skipped.
-                    let (true, Some(component)) = (
-                        zone.components.iter().any(|c| c == uid),
-                        self.schema.component(uid),
-                    ) else {
+                    if !zone.components.iter().any(|c| c == uid) {
                         continue;
-                    };
+                    }
+                    let component = self.resolver().component(uid, path)?;
                     let item_node = node.on.get(uid).unwrap_or(node);
                     out.push(self.walk_item(component, item, item_node, locale, walk, path)?);
                 }
@@ -597,8 +533,9 @@ impl Reader<'_> {
                 out.insert(key.to_owned(), value.clone());
             }
         }
+        let resolver = self.resolver();
         for attribute in &component.attributes {
-            if attribute.is_hidden() && !self.include_private {
+            if !resolver.sees(attribute) {
                 continue;
             }
             let name = attribute.name.as_str();
@@ -607,10 +544,12 @@ impl Reader<'_> {
             let stored_value = stored.get(name).cloned().unwrap_or(Value::Null);
             match &attribute.kind {
                 Kind::Relation(relation) => {
-                    if !populated || !self.readable.allows(&relation.target) {
+                    if !populated {
                         continue;
                     }
-                    let Some(target) = self.schema.content_type(&relation.target) else {
+                    // Relations the caller may not read are left out, as `*` leaves them.
+                    let Some(target) = resolver.related(&relation.target, &path.child(name))?
+                    else {
                         continue;
                     };
                     let (published, target_locale) = self.target_scope(target, locale);

@@ -7,14 +7,13 @@ use serde_json::{Map, Value};
 use super::Status;
 use crate::db::cells::{Cells, Decode};
 use crate::db::{Backend, Db};
-use crate::error::{Path, Result, ValidationErrors};
-use crate::schema::attribute::Kind;
+use crate::error::Result;
 use crate::schema::codec;
 use crate::schema::column::ColumnType;
 use crate::schema::registry::{ContentType, Field};
 use crate::schema::system::{
     COLUMNS, CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, ID, LOCALE, PUBLISHED, PUBLISHED_AT,
-    UPDATED_AT, UPDATED_BY_ID, system_field,
+    UPDATED_AT, UPDATED_BY_ID,
 };
 
 /// The largest row count or offset SQL takes: a signed 64-bit integer.
@@ -104,44 +103,18 @@ impl<'a> RowReader<'a> {
         }
     }
 
-    /// The scalar `fields` asked for (all when `None`) plus the component
-    /// and dynamic-zone columns in `populated`; names are checked. Of the
-    /// system columns it reads those a response shows or population needs:
-    /// decoding the others cost a sixth of a list's own work.
+    /// The scalar `fields` asked for (all when `None`, names already
+    /// checked by the resolver) plus the component and dynamic-zone columns
+    /// in `populated`. Of the system columns it reads those a response
+    /// shows or population needs: decoding the others cost a sixth of a
+    /// list's own work.
     pub fn selecting(
         content_type: &'a ContentType,
         backend: Backend,
         fields: Option<&[String]>,
         populated: &[&str],
         include_private: bool,
-        path: &Path,
-    ) -> Result<Self> {
-        let mut errors = ValidationErrors::default();
-        if let Some(fields) = fields {
-            for name in fields {
-                match content_type.field(name) {
-                    _ if system_field(name).is_some() => {}
-                    None => errors.push(
-                        path.child(name),
-                        format!("`{name}` is not a field of {}", content_type.display_name()),
-                    ),
-                    Some(field) if field.attribute.is_hidden() && !include_private => {
-                        errors.push(path.child(name), format!("`{name}` is private"))
-                    }
-                    Some(field)
-                        if field.column_type().is_none()
-                            || is_structured(&field.attribute.kind) =>
-                    {
-                        errors.push(
-                            path.child(name),
-                            format!("`{name}` is not a scalar field; populate it instead"),
-                        )
-                    }
-                    Some(_) => {}
-                }
-            }
-        }
-        errors.into_result()?;
+    ) -> Self {
         let columns = content_type
             .column_fields()
             .filter(|(field, _)| {
@@ -150,7 +123,7 @@ impl<'a> RowReader<'a> {
                 {
                     return false;
                 }
-                if is_structured(&field.attribute.kind) {
+                if field.attribute.kind.is_structured() {
                     return populated.contains(&name);
                 }
                 shows(fields, name)
@@ -163,13 +136,13 @@ impl<'a> RowReader<'a> {
             CREATED_BY_ID | UPDATED_BY_ID => false,
             _ => true,
         });
-        Ok(RowReader {
+        RowReader {
             content_type,
             backend,
             system,
             columns,
             extra: Vec::new(),
-        })
+        }
     }
 
     /// Also selects `expr` after the fields; its value lands in `Row::extra`.
@@ -415,11 +388,6 @@ impl Decode for EntryWriter<'_> {
         };
         Ok(WrittenEntry { json, extra })
     }
-}
-
-/// Kinds returned only when populated, though stored in a column.
-pub fn is_structured(kind: &Kind) -> bool {
-    matches!(kind, Kind::Component(_) | Kind::DynamicZone(_))
 }
 
 impl Decode for RowReader<'_> {

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::links;
 use super::rows::Row;
-use super::{Entries, Entry, Reason, Status, WriteOptions};
+use super::{Entries, Entry, Status, WriteOptions};
 use crate::db::entities::version;
 use crate::error::{Error, Result};
 use crate::schema::attribute::Kind;
@@ -20,6 +20,28 @@ use crate::schema::column::Storage;
 use crate::schema::registry::ContentType;
 use crate::schema::system::{DOCUMENT_ID, ID};
 use crate::time::{format_datetime, now};
+
+/// Why a version was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reason {
+    Create,
+    Update,
+    Publish,
+    Discard,
+    Restore,
+}
+
+impl Reason {
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            Reason::Create => "create",
+            Reason::Update => "update",
+            Reason::Publish => "publish",
+            Reason::Discard => "discard",
+            Reason::Restore => "restore",
+        }
+    }
+}
 
 /// A version without its data, for history lists.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Path;
+use crate::schema::registry::ContentType;
+
 /// Which state of a document to read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -13,6 +16,16 @@ pub enum Status {
     Draft,
     #[default]
     Published,
+}
+
+impl Status {
+    /// The `published` flag of the rows a read in this state sees in
+    /// `content_type`. Types without draft & publish keep one row, marked
+    /// published, which is also the row edits go to; with it, edits go to
+    /// the draft row.
+    pub fn reads_published(self, content_type: &ContentType) -> bool {
+        self == Status::Published || !content_type.draft_and_publish
+    }
 }
 
 /// A whole query.
@@ -34,11 +47,13 @@ pub enum Filter {
     And(Vec<Filter>),
     Or(Vec<Filter>),
     Not(Box<Filter>),
-    /// `path` names a field, then fields of related types or components.
+    /// `path` names a field, then fields of related types or components;
+    /// `at` is where the condition's operator was written (`filters.$or.1.title.$eq`).
     Condition {
         path: Vec<String>,
         operator: Operator,
         operand: Operand,
+        at: Path,
     },
 }
 

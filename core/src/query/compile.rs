@@ -1,19 +1,15 @@
-//! Filters and sorts, checked against the schema and the caller's access,
-//! compiled to SeaQuery expressions. Every identifier comes from the schema;
-//! every value is a bound parameter.
+//! Resolved filters and sorts (`resolve`) as SeaQuery expressions. Every
+//! identifier comes from the schema; every value is a bound parameter.
+//! Nothing here can fail: what could not be resolved never gets here.
 //!
-//! - A scalar field compares its column; `id`, `documentId`, `locale`,
-//!   `createdAt`, `updatedAt` and `publishedAt` are fields too.
-//! - A path through a relation becomes `EXISTS` over the link table joined to
-//!   the target's rows in the reader's state and locale, so filters on drafts
+//! - A system field or a column compares its column.
+//! - A relation hop becomes `EXISTS` over the link table joined to the
+//!   target's rows in the reader's state and locale, so filters on drafts
 //!   see drafts and published reads see published targets only.
-//! - A path into a component reads its JSON (`json_extract` on SQLite, `#>>`
-//!   on PostgreSQL); a repeatable component matches when any item does.
-//! - Private and password fields cannot be filtered or sorted on, so filters
-//!   cannot probe them; types the caller may not read cannot be crossed.
+//! - A value inside a component reads its JSON (`json_extract` on SQLite,
+//!   `#>>` on PostgreSQL); a repeatable component matches when any item does.
 
 use std::cell::Cell;
-use std::collections::BTreeSet;
 
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, JoinType, LikeExpr, Order, Query, SelectStatement, SimpleExpr,
@@ -21,49 +17,19 @@ use sea_orm::sea_query::{
 use serde_json::Value;
 
 use super::ast::Status;
-use super::ast::{Filter, Operand, Operator, Sort};
-use crate::db::Backend;
-use crate::error::{Path, ValidationErrors};
-use crate::schema::attribute::{Attribute, Kind};
-use crate::schema::codec;
-use crate::schema::column::{ColumnType, Storage, storage};
-use crate::schema::registry::{Component, ContentType, Field, Schema};
-use crate::schema::system::{
-    DOCUMENT_ID, ID, LOCALE, PUBLISHED, SOURCE_ID, TARGET_DOCUMENT_ID, system_field,
+use super::resolve::{
+    Comparison, Condition, FieldPath, Hop, Leaf, Literal, SortLeaf, SortPath, Test, TextOperator,
 };
-
-/// Which content types a caller may read.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Readable {
-    #[default]
-    All,
-    Only(BTreeSet<String>),
-}
-
-impl Readable {
-    pub fn allows(&self, uid: &str) -> bool {
-        match self {
-            Readable::All => true,
-            Readable::Only(uids) => uids.contains(uid),
-        }
-    }
-}
+use crate::db::Backend;
+use crate::schema::column::ColumnType;
+use crate::schema::system::{DOCUMENT_ID, ID, LOCALE, PUBLISHED, SOURCE_ID, TARGET_DOCUMENT_ID};
 
 /// What compiling needs to know about the read.
 pub struct Scope<'a> {
-    pub schema: &'a Schema,
     pub backend: Backend,
     pub status: Status,
     /// The locale related rows are read in when the source row has none.
     pub locale: &'a str,
-    pub readable: &'a Readable,
-}
-
-impl Scope<'_> {
-    /// The published flag of `content_type`'s rows this read sees.
-    pub fn published(&self, content_type: &ContentType) -> bool {
-        self.status == Status::Published || !content_type.draft_and_publish
-    }
 }
 
 /// A sort key compiled: the expression to order by, how, and what it holds
@@ -92,15 +58,6 @@ pub struct SortJoin {
 pub struct Compiler<'a> {
     scope: &'a Scope<'a>,
     aliases: Cell<usize>,
-    errors: ValidationErrors,
-}
-
-/// A column reference and what it stores.
-struct Operandable {
-    expr: SimpleExpr,
-    column: ColumnType,
-    /// Values inside JSON compare as JSON scalars.
-    json: bool,
 }
 
 impl<'a> Compiler<'a> {
@@ -108,12 +65,7 @@ impl<'a> Compiler<'a> {
         Compiler {
             scope,
             aliases: Cell::new(0),
-            errors: ValidationErrors::default(),
         }
-    }
-
-    pub fn into_errors(self) -> ValidationErrors {
-        self.errors
     }
 
     fn alias(&self, prefix: &str) -> String {
@@ -122,221 +74,97 @@ impl<'a> Compiler<'a> {
         format!("{prefix}{n}")
     }
 
-    fn fail(&mut self, path: Path, message: impl Into<String>) {
-        self.errors.push(path, message);
-    }
-
-    /// The condition `filter` puts on rows of `content_type` under `alias`.
-    pub fn filter(
-        &mut self,
-        content_type: &ContentType,
-        alias: &str,
-        filter: &Filter,
-        path: &Path,
-    ) -> Option<SimpleExpr> {
-        match filter {
-            Filter::And(items) | Filter::Or(items) => {
-                let parts: Vec<SimpleExpr> = items
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, item)| self.filter(content_type, alias, item, &path.child(i)))
-                    .collect();
-                let and = matches!(filter, Filter::And(_));
+    /// The SQL of `condition` on the row under `alias`.
+    pub fn condition(&self, alias: &str, condition: &Condition<'_>) -> SimpleExpr {
+        match condition {
+            Condition::All(parts) | Condition::Any(parts) => {
+                let all = matches!(condition, Condition::All(_));
                 parts
-                    .into_iter()
-                    .reduce(|a, b| if and { a.and(b) } else { a.or(b) })
-            }
-            Filter::Not(inner) => self
-                .filter(content_type, alias, inner, path)
-                .map(|e| e.not()),
-            Filter::Condition {
-                path: fields,
-                operator,
-                operand,
-            } => {
-                let full_path = fields
                     .iter()
-                    .fold(path.clone(), |p, f| p.child(f))
-                    .child(operator.name());
-                self.condition(content_type, alias, fields, *operator, operand, &full_path)
+                    .map(|part| self.condition(alias, part))
+                    .reduce(|a, b| if all { a.and(b) } else { a.or(b) })
+                    .unwrap_or_else(|| Expr::val(all))
             }
+            Condition::Not(inner) => self.condition(alias, inner).not(),
+            Condition::Test { path, test } => self.test(alias, path, test),
         }
     }
 
-    fn condition(
-        &mut self,
-        content_type: &ContentType,
-        alias: &str,
-        fields: &[String],
-        operator: Operator,
-        operand: &Operand,
-        path: &Path,
-    ) -> Option<SimpleExpr> {
-        let (name, rest) = fields.split_first()?;
-        if let Some(system) = system_field(name) {
-            if !rest.is_empty() {
-                self.fail(path.clone(), format!("`{name}` has no fields"));
-                return None;
-            }
-            let target = Operandable {
-                expr: Expr::col((Alias::new(alias), Alias::new(system.0))),
-                column: system.1,
-                json: false,
-            };
-            return self.compare(target, operator, operand, path);
+    /// The test at the end of `path`, inside `EXISTS` for each relation it crosses.
+    fn test(&self, alias: &str, path: &FieldPath<'_>, test: &Test) -> SimpleExpr {
+        let mut selects = Vec::with_capacity(path.hops.len());
+        let mut row = alias.to_owned();
+        for hop in &path.hops {
+            let (select, target_alias) = self.related_rows(hop, &row);
+            selects.push(select);
+            row = target_alias;
         }
-        let Some(field) = content_type.field(name) else {
-            self.fail(
-                path.clone(),
-                format!("`{name}` is not a field of {}", content_type.display_name()),
-            );
-            return None;
-        };
-        if field.attribute.is_hidden() {
-            self.fail(
-                path.clone(),
-                format!("cannot filter on private field `{name}`"),
-            );
-            return None;
+        let mut expr = self.leaf_test(&row, &path.leaf, test);
+        while let Some(mut select) = selects.pop() {
+            select.and_where(expr);
+            expr = Expr::exists(select);
         }
-        match (&field.attribute.kind, field.storage) {
-            (Kind::Relation(relation), _) => {
-                let target = self.scope.schema.content_type(&relation.target)?;
+        expr
+    }
 
-                if !self.scope.readable.allows(&target.uid) {
-                    self.fail(
-                        path.clone(),
-                        format!(
-                            "cannot filter through `{name}`: {} is not readable",
-                            target.display_name()
-                        ),
-                    );
-                    return None;
-                }
-                let (exists, target_alias) =
-                    self.relation_exists(content_type, alias, field, target)?;
-                if rest.is_empty() {
-                    return match (operator, operand) {
-                        (Operator::Null, Operand::Flag(flag))
-                        | (Operator::NotNull, Operand::Flag(flag)) => {
-                            let empty = (operator == Operator::Null) == *flag;
-                            let exists = Expr::exists(exists);
-                            Some(if empty { exists.not() } else { exists })
-                        }
-                        _ => {
-                            self.fail(
-                                path.clone(),
-                                format!("compare a field of `{name}`, e.g. {name}.documentId"),
-                            );
-                            None
-                        }
-                    };
-                }
-                let inner = self.condition(target, &target_alias, rest, operator, operand, path)?;
-                let mut exists = exists;
-                exists.and_where(inner);
-                Some(Expr::exists(exists))
+    fn leaf_test(&self, alias: &str, leaf: &Leaf<'_>, test: &Test) -> SimpleExpr {
+        let row = Alias::new(alias);
+        match leaf {
+            Leaf::System { column, .. } => {
+                self.compare(Expr::col((row, Alias::new(*column))), test)
             }
-            (Kind::Media(_), _) => {
-                let link = field.link.as_ref()?;
-                if !rest.is_empty() || !matches!(operator, Operator::Null | Operator::NotNull) {
-                    self.fail(
-                        path.clone(),
-                        format!("media field `{name}` can only be tested with $null or $notNull"),
-                    );
-                    return None;
-                }
-                let exists = Expr::exists(
+            Leaf::Column { field, .. } | Leaf::Structured { field } => {
+                self.compare(Expr::col((row, Alias::new(&field.column))), test)
+            }
+            Leaf::Related(hop) => {
+                let (select, _) = self.related_rows(hop, alias);
+                absence(Expr::exists(select), test)
+            }
+            Leaf::Media { link } => {
+                let linked = Expr::exists(
                     Query::select()
                         .expr(Expr::val(1))
                         .from(Alias::new(&link.table))
                         .and_where(
                             Expr::col((Alias::new(&link.table), Alias::new(SOURCE_ID)))
-                                .equals((Alias::new(alias), Alias::new(ID))),
+                                .equals((row, Alias::new(ID))),
                         )
                         .to_owned(),
                 );
-                let flag = matches!(operand, Operand::Flag(true));
-                let empty = (operator == Operator::Null) == flag;
-                Some(if empty { exists.not() } else { exists })
+                absence(linked, test)
             }
-            (Kind::Component(reference), _) => {
-                let column: SimpleExpr = Expr::col((Alias::new(alias), Alias::new(&field.column)));
-                if rest.is_empty() {
-                    return self.null_test(column, operator, operand, path, name);
+            Leaf::Nested {
+                field,
+                keys,
+                column_type,
+                repeatable,
+            } => {
+                let column: SimpleExpr = Expr::col((row, Alias::new(&field.column)));
+                if !repeatable {
+                    return self.compare(self.json_value(column, keys, *column_type), test);
                 }
-                let component = self.scope.schema.component(&reference.component)?.clone();
-                if reference.repeatable {
-                    self.any_item(column, &component, rest, operator, operand, path)
-                } else {
-                    let target = self.json_leaf(column, &component, rest, path)?;
-                    self.compare(target, operator, operand, path)
-                }
-            }
-            (Kind::DynamicZone(_), _) => {
-                let column: SimpleExpr = Expr::col((Alias::new(alias), Alias::new(&field.column)));
-                if rest.is_empty() {
-                    return self.null_test(column, operator, operand, path, name);
-                }
-                self.fail(
-                    path.clone(),
-                    format!("dynamic zone `{name}` cannot be filtered by its content"),
-                );
-                None
-            }
-            (_, Storage::Column(column_type)) => {
-                if !rest.is_empty() {
-                    self.fail(path.clone(), format!("`{name}` has no fields"));
-                    return None;
-                }
-                let target = Operandable {
-                    expr: Expr::col((Alias::new(alias), Alias::new(&field.column))),
-                    column: column_type,
-                    json: false,
+                let item_alias = self.alias("j");
+                let item = Alias::new(&item_alias);
+                let function = match self.scope.backend {
+                    Backend::Sqlite => "json_each",
+                    Backend::Postgres => "jsonb_array_elements",
                 };
-                self.compare(target, operator, operand, path)
-            }
-            _ => None,
-        }
-    }
-
-    fn null_test(
-        &mut self,
-        column: SimpleExpr,
-        operator: Operator,
-        operand: &Operand,
-        path: &Path,
-        name: &str,
-    ) -> Option<SimpleExpr> {
-        match (operator, operand) {
-            (Operator::Null, Operand::Flag(flag)) | (Operator::NotNull, Operand::Flag(flag)) => {
-                let null = (operator == Operator::Null) == *flag;
-                Some(if null {
-                    column.is_null()
-                } else {
-                    column.is_not_null()
-                })
-            }
-            _ => {
-                self.fail(
-                    path.clone(),
-                    format!("compare a field of `{name}`, or test it with $null"),
-                );
-                None
+                let value = Expr::col((item.clone(), Alias::new("value")));
+                let matches = self.compare(self.json_value(value, keys, *column_type), test);
+                Expr::exists(
+                    Query::select()
+                        .expr(Expr::val(1))
+                        .from_function(Func::cust(Alias::new(function)).arg(column), item)
+                        .and_where(matches)
+                        .to_owned(),
+                )
             }
         }
     }
 
     /// `SELECT 1 FROM link JOIN target …` in the reader's scope, correlated
     /// with the row under `alias`; returns it and the target's alias.
-    fn relation_exists(
-        &self,
-        source: &ContentType,
-        alias: &str,
-        field: &Field,
-        target: &ContentType,
-    ) -> Option<(SelectStatement, String)> {
-        let link = field.link.as_ref()?;
+    fn related_rows(&self, hop: &Hop<'_>, alias: &str) -> (SelectStatement, String) {
         let link_alias = self.alias("l");
         let target_alias = self.alias("t");
         let (l, t, a) = (
@@ -347,13 +175,13 @@ impl<'a> Compiler<'a> {
         let mut select = Query::select();
         select
             .expr(Expr::val(1))
-            .from_as(Alias::new(&link.table), l.clone());
-        if link.inverse {
+            .from_as(Alias::new(&hop.link.table), l.clone());
+        if hop.link.inverse {
             // The target type owns the links: its rows are the sources.
             select
                 .join_as(
                     JoinType::InnerJoin,
-                    Alias::new(&target.table),
+                    Alias::new(&hop.target.table),
                     t.clone(),
                     Expr::col((t.clone(), Alias::new(ID)))
                         .equals((l.clone(), Alias::new(SOURCE_ID))),
@@ -366,7 +194,7 @@ impl<'a> Compiler<'a> {
             select
                 .join_as(
                     JoinType::InnerJoin,
-                    Alias::new(&target.table),
+                    Alias::new(&hop.target.table),
                     t.clone(),
                     Expr::col((t.clone(), Alias::new(DOCUMENT_ID)))
                         .equals((l.clone(), Alias::new(TARGET_DOCUMENT_ID))),
@@ -376,131 +204,25 @@ impl<'a> Compiler<'a> {
                 );
         }
         select.and_where(
-            Expr::col((t.clone(), Alias::new(PUBLISHED))).eq(self.scope.published(target)),
+            Expr::col((t.clone(), Alias::new(PUBLISHED)))
+                .eq(self.scope.status.reads_published(hop.target)),
         );
-        select.and_where(self.locale_match(source, &a, target, &t));
-        Some((select, target_alias))
+        let locale = Expr::col((t, Alias::new(LOCALE)));
+        select.and_where(match target_locale(hop, self.scope.locale) {
+            Some(fixed) => locale.eq(fixed),
+            None => locale.equals((a, Alias::new(LOCALE))),
+        });
+        (select, target_alias)
     }
 
-    /// The target row's locale: the source row's when both are localized,
-    /// the request's when only the target is, none otherwise.
-    fn locale_match(
+    /// The value at `keys` inside a component's JSON, typed for comparison.
+    fn json_value(
         &self,
-        source: &ContentType,
-        source_alias: &Alias,
-        target: &ContentType,
-        target_alias: &Alias,
-    ) -> SimpleExpr {
-        let column = Expr::col((target_alias.clone(), Alias::new(LOCALE)));
-        match (source.localized, target.localized) {
-            (true, true) => column.equals((source_alias.clone(), Alias::new(LOCALE))),
-            (false, true) => column.eq(self.scope.locale),
-            (_, false) => column.eq(""),
-        }
-    }
-
-    /// Any item of a repeatable component matches.
-    fn any_item(
-        &mut self,
-        column: SimpleExpr,
-        component: &Component,
-        rest: &[String],
-        operator: Operator,
-        operand: &Operand,
-        path: &Path,
-    ) -> Option<SimpleExpr> {
-        let item_alias = self.alias("j");
-        let item = Alias::new(&item_alias);
-        let (function, value_column) = match self.scope.backend {
-            Backend::Sqlite => ("json_each", Expr::col((item.clone(), Alias::new("value")))),
-            Backend::Postgres => (
-                "jsonb_array_elements",
-                Expr::col((item.clone(), Alias::new("value"))),
-            ),
-        };
-        let target = self.json_leaf(value_column, component, rest, path)?;
-        let condition = self.compare(target, operator, operand, path)?;
-        let select = Query::select()
-            .expr(Expr::val(1))
-            .from_function(Func::cust(Alias::new(function)).arg(column), item)
-            .and_where(condition)
-            .to_owned();
-        Some(Expr::exists(select))
-    }
-
-    /// The value at `rest` inside a component's JSON.
-    fn json_leaf(
-        &mut self,
-        column: SimpleExpr,
-        component: &Component,
-        rest: &[String],
-        path: &Path,
-    ) -> Option<Operandable> {
-        let mut current = component.clone();
-        let mut keys = Vec::new();
-        let mut remaining = rest;
-        loop {
-            let (name, tail) = remaining.split_first()?;
-            let Some(attribute) = current.attribute(name).cloned() else {
-                self.fail(
-                    path.clone(),
-                    format!("`{name}` is not a field of component {}", current.uid),
-                );
-                return None;
-            };
-            keys.push(name.clone());
-            if attribute.is_hidden() {
-                self.fail(
-                    path.clone(),
-                    format!("cannot filter on private field `{name}`"),
-                );
-                return None;
-            }
-            match (&attribute.kind, tail.is_empty()) {
-                (Kind::Component(reference), false) if !reference.repeatable => {
-                    current = self
-                        .scope
-                        .schema
-                        .component(&reference.component)?
-                        .as_ref()
-                        .clone();
-                    remaining = tail;
-                }
-                (_, false) => {
-                    self.fail(
-                        path.clone(),
-                        format!("`{name}` cannot be filtered into here"),
-                    );
-                    return None;
-                }
-                (_, true) => return self.json_operand(column, &keys, &attribute, path),
-            }
-        }
-    }
-
-    fn json_operand(
-        &mut self,
         column: SimpleExpr,
         keys: &[String],
-        attribute: &Attribute,
-        path: &Path,
-    ) -> Option<Operandable> {
-        let kind = &attribute.kind;
-        let Storage::Column(column_type) = storage(kind) else {
-            self.fail(
-                path.clone(),
-                format!("`{}` cannot be filtered inside a component", attribute.name),
-            );
-            return None;
-        };
-        if !kind.is_comparable() {
-            self.fail(
-                path.clone(),
-                format!("`{}` holds JSON and cannot be compared", attribute.name),
-            );
-            return None;
-        }
-        let expr: SimpleExpr = match self.scope.backend {
+        column_type: ColumnType,
+    ) -> SimpleExpr {
+        match self.scope.backend {
             Backend::Sqlite => Func::cust(Alias::new("json_extract"))
                 .arg(column)
                 .arg(Expr::val(format!("$.{}", keys.join("."))))
@@ -518,88 +240,39 @@ impl<'a> Compiler<'a> {
                     _ => text,
                 }
             }
-        };
-        Some(Operandable {
-            expr,
-            column: column_type,
-            json: true,
-        })
+        }
     }
 
-    /// `target <operator> operand`, with the operand typed by the field.
-    fn compare(
-        &mut self,
-        target: Operandable,
-        operator: Operator,
-        operand: &Operand,
-        path: &Path,
-    ) -> Option<SimpleExpr> {
-        let textual = matches!(target.column, ColumnType::Varchar(_) | ColumnType::Text);
-        if operator.is_textual() && !textual {
-            self.fail(
-                path.clone(),
-                format!("`{}` works on text fields only", operator.name()),
-            );
-            return None;
-        }
-        if matches!(target.column, ColumnType::Json)
-            && !matches!(operator, Operator::Null | Operator::NotNull)
-        {
-            self.fail(
-                path.clone(),
-                "JSON fields can only be tested with $null or $notNull",
-            );
-            return None;
-        }
-        let Operandable { expr, .. } = &target;
-        let expr = expr.clone();
-        Some(match (operator, operand) {
-            (Operator::Null, Operand::Flag(flag)) => {
-                if *flag {
-                    expr.is_null()
-                } else {
-                    expr.is_not_null()
+    /// `expr` under `test`.
+    fn compare(&self, expr: SimpleExpr, test: &Test) -> SimpleExpr {
+        match test {
+            Test::Absent(true) => expr.is_null(),
+            Test::Absent(false) => expr.is_not_null(),
+            Test::Compare(comparison, literal) => {
+                let value = self.literal(literal);
+                match comparison {
+                    Comparison::Eq => expr.eq(value),
+                    Comparison::Ne => expr.ne(value),
+                    Comparison::Lt => expr.lt(value),
+                    Comparison::Lte => expr.lte(value),
+                    Comparison::Gt => expr.gt(value),
+                    Comparison::Gte => expr.gte(value),
                 }
             }
-            (Operator::NotNull, Operand::Flag(flag)) => {
-                if *flag {
-                    expr.is_not_null()
-                } else {
-                    expr.is_null()
-                }
-            }
-            (Operator::In | Operator::NotIn, Operand::Many(values)) => {
-                let values = values
-                    .iter()
-                    .map(|v| self.value(&target, v, path))
-                    .collect::<Option<Vec<_>>>()?;
-                if operator == Operator::In {
-                    expr.is_in(values)
-                } else {
+            Test::In { values, negated } => {
+                let values: Vec<SimpleExpr> = values.iter().map(|v| self.literal(v)).collect();
+                if *negated {
                     expr.is_not_in(values)
+                } else {
+                    expr.is_in(values)
                 }
             }
-            (Operator::Between, Operand::Many(values)) => {
-                let low = self.value(&target, values.first()?, path)?;
-                let high = self.value(&target, values.get(1)?, path)?;
-                expr.between(low, high)
-            }
-            (_, Operand::One(text)) => self.scalar(target, operator, text, path)?,
-            _ => {
-                self.fail(path.clone(), "the operand does not fit the operator");
-                return None;
-            }
-        })
+            Test::Between(low, high) => expr.between(self.literal(low), self.literal(high)),
+            Test::Text(operator, text) => self.text(expr, *operator, text),
+        }
     }
 
-    fn scalar(
-        &mut self,
-        target: Operandable,
-        operator: Operator,
-        text: &str,
-        path: &Path,
-    ) -> Option<SimpleExpr> {
-        let expr = target.expr.clone();
+    fn text(&self, expr: SimpleExpr, operator: TextOperator, text: &str) -> SimpleExpr {
         let lower = |e: SimpleExpr| -> SimpleExpr { Func::lower(e).into() };
         let pattern = |prefix: &str, suffix: &str| format!("{prefix}{}{suffix}", escape_like(text));
         let like = |e: SimpleExpr, pattern: String| -> SimpleExpr {
@@ -607,17 +280,10 @@ impl<'a> Compiler<'a> {
         };
         // PostgreSQL's substr and right take `integer` lengths.
         let characters = i32::try_from(text.chars().count()).unwrap_or(i32::MAX);
-
-        Some(match operator {
-            Operator::Eq => expr.eq(self.value(&target, text, path)?),
-            Operator::Ne => expr.ne(self.value(&target, text, path)?),
-            Operator::Lt => expr.lt(self.value(&target, text, path)?),
-            Operator::Lte => expr.lte(self.value(&target, text, path)?),
-            Operator::Gt => expr.gt(self.value(&target, text, path)?),
-            Operator::Gte => expr.gte(self.value(&target, text, path)?),
-            Operator::Eqi => lower(expr).eq(lower(Expr::val(text))),
-            Operator::Nei => lower(expr).ne(lower(Expr::val(text))),
-            Operator::Contains | Operator::NotContains => {
+        match operator {
+            TextOperator::Eqi => lower(expr).eq(lower(Expr::val(text))),
+            TextOperator::Nei => lower(expr).ne(lower(Expr::val(text))),
+            TextOperator::Contains | TextOperator::NotContains => {
                 let function = match self.scope.backend {
                     Backend::Sqlite => "instr",
                     Backend::Postgres => "strpos",
@@ -628,22 +294,26 @@ impl<'a> Compiler<'a> {
                         .arg(Expr::val(text)),
                 )
                 .gt(0);
-                if operator == Operator::Contains {
+                if operator == TextOperator::Contains {
                     found
                 } else {
                     found.not()
                 }
             }
-            Operator::Containsi => like(expr, pattern("%", "%")),
-            Operator::NotContainsi => like(expr, pattern("%", "%")).not(),
-            Operator::StartsWith => SimpleExpr::from(
+            TextOperator::Containsi => like(expr, pattern("%", "%")),
+            TextOperator::NotContainsi => like(expr, pattern("%", "%")).not(),
+            TextOperator::StartsWith => SimpleExpr::from(
                 Func::cust(Alias::new("substr"))
                     .arg(expr)
                     .arg(Expr::val(1))
                     .arg(Expr::val(characters)),
             )
             .eq(text),
-            Operator::EndsWith => {
+            TextOperator::EndsWith => {
+                // `substr(x, -0)` is the whole string; an empty suffix matches.
+                if characters == 0 {
+                    return Expr::val(true);
+                }
                 let tail: SimpleExpr = match self.scope.backend {
                     Backend::Sqlite => Func::cust(Alias::new("substr"))
                         .arg(expr)
@@ -654,163 +324,89 @@ impl<'a> Compiler<'a> {
                         .arg(Expr::val(characters))
                         .into(),
                 };
-                // `substr(x, -0)` is the whole string; an empty suffix matches.
-                if characters == 0 {
-                    Expr::val(true)
-                } else {
-                    tail.eq(text)
-                }
+                tail.eq(text)
             }
-            Operator::StartsWithi => like(expr, pattern("", "%")),
-            Operator::EndsWithi => like(expr, pattern("%", "")),
-            Operator::In
-            | Operator::NotIn
-            | Operator::Between
-            | Operator::Null
-            | Operator::NotNull => {
-                self.fail(path.clone(), "the operand does not fit the operator");
-                return None;
-            }
-        })
+            TextOperator::StartsWithi => like(expr, pattern("", "%")),
+            TextOperator::EndsWithi => like(expr, pattern("%", "")),
+        }
     }
 
-    /// The text of a filter value as a typed, bound value of the field.
-    fn value(&mut self, target: &Operandable, text: &str, path: &Path) -> Option<SimpleExpr> {
-        let json = match codec::operand(target.column, text) {
-            Ok(value) => value,
-            Err(message) => {
-                self.fail(path.clone(), message);
-                return None;
-            }
-        };
-        if target.json {
-            // JSON holds canonical text for dates and plain JSON scalars.
-            return Some(match (&json, self.scope.backend) {
+    /// A typed value: bound as its column's type, or as JSON holds it
+    /// (canonical text for dates, numbers, booleans as each database stores them).
+    fn literal(&self, literal: &Literal) -> SimpleExpr {
+        match literal {
+            Literal::Column(value) => Expr::val(value.clone()),
+            Literal::Json(json) => match (json, self.scope.backend) {
                 (Value::Bool(b), Backend::Sqlite) => Expr::val(i64::from(*b)),
                 (Value::Bool(b), Backend::Postgres) => Expr::val(*b),
                 (Value::Number(n), _) => Expr::val(n.as_f64().unwrap_or_default()),
                 (Value::String(s), _) => Expr::val(s.clone()),
                 _ => Expr::val(json.to_string()),
-            });
-        }
-        match codec::bind(target.column, &json) {
-            Ok(value) => Some(Expr::val(value)),
-            Err(message) => {
-                self.fail(path.clone(), message);
-                None
-            }
+            },
         }
     }
 
-    /// Sort keys for rows of `content_type` under `alias`, and the joins they need.
-    pub fn sort(
-        &mut self,
-        content_type: &ContentType,
-        alias: &str,
-        sorts: &[Sort],
-        path: &Path,
-    ) -> (Vec<SortKey>, Vec<SortJoin>) {
-        let mut keys = Vec::new();
+    /// Sort keys for rows of a type under `alias`, and the joins they need.
+    pub fn sort(&self, alias: &str, sorts: &[SortPath<'_>]) -> (Vec<SortKey>, Vec<SortJoin>) {
+        let mut keys = Vec::with_capacity(sorts.len() + 1);
         let mut joins = Vec::new();
         for sort in sorts {
-            let key_path = path.child(sort.path.join("."));
-            if let Some((expr, column, json)) =
-                self.sort_expr(content_type, alias, &sort.path, &key_path, &mut joins)
-            {
-                keys.push(SortKey {
-                    expr,
-                    descending: sort.descending,
-                    column,
-                    json,
-                });
+            let mut row = alias.to_owned();
+            for hop in &sort.hops {
+                let join = SortJoin {
+                    link_table: hop.link.table.clone(),
+                    link_alias: self.alias("sl"),
+                    target_table: hop.target.table.clone(),
+                    target_alias: self.alias("st"),
+                    target_published: self.scope.status.reads_published(hop.target),
+                    target_locale: target_locale(hop, self.scope.locale).map(str::to_owned),
+                };
+                row = join.target_alias.clone();
+                joins.push(join);
             }
+            let table = Alias::new(&row);
+            let (expr, column, json) = match &sort.leaf {
+                SortLeaf::Column {
+                    column,
+                    column_type,
+                } => (Expr::col((table, Alias::new(*column))), *column_type, false),
+                SortLeaf::Nested {
+                    column,
+                    keys,
+                    column_type,
+                } => (
+                    self.json_value(Expr::col((table, Alias::new(*column))), keys, *column_type),
+                    *column_type,
+                    true,
+                ),
+            };
+            keys.push(SortKey {
+                expr,
+                descending: sort.descending,
+                column,
+                json,
+            });
         }
         (keys, joins)
     }
+}
 
-    fn sort_expr(
-        &mut self,
-        content_type: &ContentType,
-        alias: &str,
-        fields: &[String],
-        path: &Path,
-        joins: &mut Vec<SortJoin>,
-    ) -> Option<(SimpleExpr, ColumnType, bool)> {
-        let (name, rest) = fields.split_first()?;
-        if let Some((column, column_type)) = system_field(name)
-            && rest.is_empty()
-        {
-            return Some((
-                Expr::col((Alias::new(alias), Alias::new(column))),
-                column_type,
-                false,
-            ));
-        }
-        let Some(field) = content_type.field(name) else {
-            self.fail(
-                path.clone(),
-                format!("`{name}` is not a field of {}", content_type.display_name()),
-            );
-            return None;
-        };
-        if field.attribute.is_hidden() {
-            self.fail(
-                path.clone(),
-                format!("cannot sort by private field `{name}`"),
-            );
-            return None;
-        }
-        match (&field.attribute.kind, field.storage, rest.is_empty()) {
-            (Kind::Relation(relation), Storage::Links, false) if !relation.kind.is_multiple() => {
-                let target = self.scope.schema.content_type(&relation.target)?;
-                if !self.scope.readable.allows(&target.uid) {
-                    self.fail(
-                        path.clone(),
-                        format!(
-                            "cannot sort through `{name}`: {} is not readable",
-                            target.display_name()
-                        ),
-                    );
-                    return None;
-                }
-                let link = field.link.as_ref()?;
-                let join = SortJoin {
-                    link_table: link.table.clone(),
-                    link_alias: self.alias("sl"),
-                    target_table: target.table.clone(),
-                    target_alias: self.alias("st"),
-                    target_published: self.scope.published(target),
-                    target_locale: match (content_type.localized, target.localized) {
-                        (true, true) => None,
-                        (false, true) => Some(self.scope.locale.to_owned()),
-                        (_, false) => Some(String::new()),
-                    },
-                };
-                let target_alias = join.target_alias.clone();
-                joins.push(join);
-                self.sort_expr(target, &target_alias, rest, path, joins)
-            }
-            (Kind::Component(reference), _, false) if !reference.repeatable => {
-                let component = self.scope.schema.component(&reference.component)?.clone();
-                let column: SimpleExpr = Expr::col((Alias::new(alias), Alias::new(&field.column)));
-                self.json_leaf(column, &component, rest, path)
-                    .map(|o| (o.expr, o.column, true))
-            }
-            (_, Storage::Column(column_type), true) if field.attribute.kind.is_comparable() => {
-                Some((
-                    Expr::col((Alias::new(alias), Alias::new(&field.column))),
-                    column_type,
-                    false,
-                ))
-            }
-            _ => {
-                self.fail(
-                    path.clone(),
-                    format!("cannot sort by `{}`", fields.join(".")),
-                );
-                None
-            }
-        }
+/// `$null` and `$notNull` on whether anything is linked.
+fn absence(linked: SimpleExpr, test: &Test) -> SimpleExpr {
+    match test {
+        Test::Absent(true) => linked.not(),
+        _ => linked,
+    }
+}
+
+/// The locale of the target rows a hop reaches: the source row's when both
+/// types are localized (`None`), the read's when only the target is, none
+/// otherwise.
+fn target_locale<'a>(hop: &Hop<'_>, read_locale: &'a str) -> Option<&'a str> {
+    match (hop.source.localized, hop.target.localized) {
+        (true, true) => None,
+        (false, true) => Some(read_locale),
+        (_, false) => Some(""),
     }
 }
 

@@ -1,8 +1,9 @@
-//! The content API's query language, in three layers kept apart from SQL:
-//! `qs` (query string -> JSON tree), `parse` (tree -> typed `ast::Query`, with
-//! error paths and limits), `compile` (checked against the schema and the
-//! caller's access, then SeaQuery expressions with bound values). `cursor`
-//! adds keyset pagination; `memo` remembers parsed query strings.
+//! The content API's query language, in layers kept apart from SQL: `qs`
+//! (query string -> JSON tree), `parse` (tree -> typed `ast::Query`, with
+//! error paths and limits), `resolve` (every path checked against the schema
+//! and the caller's access, filter values typed), `compile` (SeaQuery
+//! expressions with bound values). `cursor` adds keyset pagination; `memo`
+//! remembers parsed query strings.
 
 pub mod ast;
 pub mod compile;
@@ -10,12 +11,13 @@ pub mod cursor;
 mod memo;
 pub mod parse;
 pub mod qs;
+pub mod resolve;
 
 pub use ast::{
     Filter, Operand, Operator, Pagination, Populate, PopulateField, Query, Sort, Status,
 };
-pub use compile::Readable;
 pub use memo::QueryMemo;
+pub use resolve::{Readable, Resolver};
 
 use crate::config::QueryLimits;
 use crate::error::{Error, Result};

@@ -159,6 +159,7 @@ impl Parser<'_> {
                     path: field.to_vec(),
                     operator,
                     operand,
+                    at: path.child(operator.name()),
                 });
             }
             _ => {
@@ -215,6 +216,7 @@ impl Parser<'_> {
                         path: field.to_vec(),
                         operator,
                         operand,
+                        at: child_path,
                     }
                 }
                 name => {
@@ -647,28 +649,42 @@ mod tests {
         let parsed = query(
             "filters[$or][0][title][$containsi]=rust&filters[$or][1][category][name][$eq]=News&filters[views][$between][0]=1&filters[views][$between][1]=9&filters[slug]=hello",
         )?;
-        let condition = |path: &[&str], operator, operand| Filter::Condition {
-            path: path.iter().map(|s| (*s).to_owned()).collect(),
-            operator,
-            operand,
-        };
+        let condition =
+            |path: &[&str], operator: Operator, operand, at: &[&str]| Filter::Condition {
+                path: path.iter().map(|s| (*s).to_owned()).collect(),
+                operator,
+                operand,
+                at: Path(at.iter().map(|s| (*s).to_owned()).collect()),
+            };
         assert_eq!(
             parsed.filters,
             Some(Filter::And(vec![
                 Filter::Or(vec![
-                    condition(&["title"], Operator::Containsi, Operand::One("rust".into())),
+                    condition(
+                        &["title"],
+                        Operator::Containsi,
+                        Operand::One("rust".into()),
+                        &["filters", "$or", "0", "title", "$containsi"]
+                    ),
                     condition(
                         &["category", "name"],
                         Operator::Eq,
-                        Operand::One("News".into())
+                        Operand::One("News".into()),
+                        &["filters", "$or", "1", "category", "name", "$eq"]
                     ),
                 ]),
                 condition(
                     &["views"],
                     Operator::Between,
-                    Operand::Many(vec!["1".into(), "9".into()])
+                    Operand::Many(vec!["1".into(), "9".into()]),
+                    &["filters", "views", "$between"]
                 ),
-                condition(&["slug"], Operator::Eq, Operand::One("hello".into())),
+                condition(
+                    &["slug"],
+                    Operator::Eq,
+                    Operand::One("hello".into()),
+                    &["filters", "slug", "$eq"]
+                ),
             ]))
         );
         let negated = query("filters[title][$not][$contains]=x&filters[$not][id][$null]=true")?;
@@ -678,12 +694,14 @@ mod tests {
                 Filter::Not(Box::new(condition(
                     &["title"],
                     Operator::Contains,
-                    Operand::One("x".into())
+                    Operand::One("x".into()),
+                    &["filters", "title", "$not", "$contains"]
                 ))),
                 Filter::Not(Box::new(condition(
                     &["id"],
                     Operator::Null,
-                    Operand::Flag(true)
+                    Operand::Flag(true),
+                    &["filters", "$not", "id", "$null"]
                 ))),
             ]))
         );
