@@ -48,6 +48,29 @@ impl Principal {
         }
     }
 
+    /// The caller a request's bearer token names (the public role without one).
+    pub async fn of(
+        context: Option<web::Data<AppContext>>,
+        token: Option<String>,
+    ) -> ApiResult<Self> {
+        let Some(token) = token else {
+            return Ok(Principal::Public);
+        };
+        let context = context.ok_or_else(|| ApiError::unauthorized("no application context"))?;
+        if token.starts_with(api_tokens::TOKEN_PREFIX) {
+            return context
+                .verify_token(&token)
+                .await?
+                .map(Principal::Token)
+                .ok_or_else(|| ApiError::unauthorized("invalid or expired API token"));
+        }
+        let claims = jwt::verify(context.jwt_secret(), &token)?;
+        admin_users::find(context.db().conn(), claims.sub)
+            .await?
+            .map(Principal::Admin)
+            .ok_or_else(|| ApiError::unauthorized("the administrator no longer exists"))
+    }
+
     /// The admin user id to record as author, if any.
     pub fn actor(&self) -> Option<i64> {
         match self {
@@ -63,25 +86,6 @@ impl FromRequest for Principal {
 
     fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let context = request.app_data::<web::Data<AppContext>>().cloned();
-        let token = bearer(request);
-        Box::pin(async move {
-            let Some(token) = token else {
-                return Ok(Principal::Public);
-            };
-            let context =
-                context.ok_or_else(|| ApiError::unauthorized("no application context"))?;
-            if token.starts_with(api_tokens::TOKEN_PREFIX) {
-                return context
-                    .verify_token(&token)
-                    .await?
-                    .map(Principal::Token)
-                    .ok_or_else(|| ApiError::unauthorized("invalid or expired API token"));
-            }
-            let claims = jwt::verify(context.jwt_secret(), &token)?;
-            admin_users::find(context.db().conn(), claims.sub)
-                .await?
-                .map(Principal::Admin)
-                .ok_or_else(|| ApiError::unauthorized("the administrator no longer exists"))
-        })
+        Box::pin(Principal::of(context, bearer(request)))
     }
 }

@@ -11,9 +11,17 @@
 
 use std::sync::Arc;
 
-use actix_web::web::Bytes;
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpRequest, HttpResponse};
+use cairn_core::AppContext;
+use cairn_core::entries::Status;
 use cairn_core::flights::{Flight, Flights};
+use cairn_core::schema::ContentType;
 use moka::sync::Cache;
+
+use super::conditional;
+use super::error::ApiResult;
+use super::principal::Principal;
 
 /// A response body and its tag.
 #[derive(Debug, Clone)]
@@ -80,6 +88,69 @@ impl ResponseCache {
             );
         }
     }
+}
+
+fn cache_control<'a>(context: &'a AppContext, content_type: &ContentType) -> &'a str {
+    let api = &context.config().api;
+    api.cache_control_by_type
+        .get(&content_type.uid)
+        .unwrap_or(&api.cache_control)
+}
+
+/// Serves a read: from the response cache when an earlier published read
+/// of the same URL stored it, otherwise computed; always with its ETag.
+/// The cache is asked before the query is parsed: parsing costs more than
+/// the lookup, and only published reads are ever stored, so a hit is one.
+/// `compute` answers the body's JSON and the status it read.
+pub async fn serve<F>(
+    request: &HttpRequest,
+    context: &AppContext,
+    cache: &ResponseCache,
+    principal: &Principal,
+    content_type: &ContentType,
+    compute: F,
+) -> ApiResult<HttpResponse>
+where
+    F: Future<Output = ApiResult<(Vec<u8>, Status)>>,
+{
+    let cache_control = cache_control(context, content_type);
+    // Published reads differ only by what the public role may populate.
+    let audience = if matches!(principal, Principal::Public) {
+        "public"
+    } else {
+        "all"
+    };
+    // Pushed rather than formatted: `format!` cost as much as the lookup.
+    let (path, query) = (request.path(), request.query_string());
+    let mut key = String::with_capacity(audience.len() + path.len() + query.len() + 2);
+    for part in [audience, " ", path, "?", query] {
+        key.push_str(part);
+    }
+    let generation = context.changes().current();
+    let hit = |cached: Arc<Cached>| {
+        conditional::json(request, cached.body.clone(), &cached.etag, cache_control)
+    };
+    if let Some(cached) = cache.get(&key, generation) {
+        return Ok(hit(cached));
+    }
+    let _flight = cache.flight(&key).await;
+    // The request this one waited for may have stored it.
+    if let Some(cached) = cache.get(&key, generation) {
+        return Ok(hit(cached));
+    }
+    let (mut body, status) = compute.await?;
+    let cached = cache.enabled() && status == Status::Published;
+    if cached {
+        // The spare capacity goes back before the body is kept.
+        body.shrink_to_fit();
+    }
+    let body = web::Bytes::from(body);
+    let etag = conditional::etag(&body);
+    let response = conditional::json(request, body.clone(), &etag, cache_control);
+    if cached {
+        cache.insert(key, body, etag, generation);
+    }
+    Ok(response)
 }
 
 #[cfg(test)]
