@@ -8,6 +8,7 @@
 //! memory) and the floor (`cairn-bench floor`, after reading Q1's page from
 //! the database). It prints a Markdown report.
 
+mod cpu;
 mod dataset;
 mod reference;
 mod report;
@@ -228,20 +229,20 @@ async fn measure(args: &RunArgs, backend: Backend, report: &mut BackendReport) -
     let q1_body = cached.get(q1, &setup.read_token).await?;
 
     let ceiling = reference::Reference::ceiling(&q1_body).await?;
-    report.ceiling = Some(wrk::run(&ceiling.url(q1), None, None, args).await?);
+    report.ceiling = Some(wrk::run(ceiling.pid(), &ceiling.url(q1), None, None, args).await?);
     drop(ceiling);
     let floor = reference::Reference::floor(&q1_body, setup.database_url()).await?;
-    report.floor = Some(wrk::run(&floor.url(q1), None, None, args).await?);
+    report.floor = Some(wrk::run(floor.pid(), &floor.url(q1), None, None, args).await?);
     drop(floor);
 
     let read = Some(setup.read_token.as_str());
     report.rows.push((
         "Q1 list, response cache on".into(),
-        wrk::run(&cached.url(q1), read, None, args).await?,
+        wrk::run(cached.pid(), &cached.url(q1), read, None, args).await?,
     ));
     report.rows.push((
         "Q2 one article, populated".into(),
-        wrk::run(&cached.url(&q2), read, None, args).await?,
+        wrk::run(cached.pid(), &cached.url(&q2), read, None, args).await?,
     ));
     // A substring match reads every title; the first one after a start is
     // timed alone, the row measures the answers the cache then keeps.
@@ -250,7 +251,7 @@ async fn measure(args: &RunArgs, backend: Backend, report: &mut BackendReport) -
     report.first_scan = first.elapsed();
     report.rows.push((
         "Q3 title contains a word".into(),
-        wrk::run(&cached.url(&q3), read, None, args).await?,
+        wrk::run(cached.pid(), &cached.url(&q3), read, None, args).await?,
     ));
     if let Some((_, cover)) = &seeds.cover {
         let variant = format!("{cover}?w=800&fm=webp");
@@ -259,17 +260,18 @@ async fn measure(args: &RunArgs, backend: Backend, report: &mut BackendReport) -
         report.first_render = Some(first.elapsed());
         report.rows.push((
             "Q4 cover as 800 px WebP (rendered)".into(),
-            wrk::run(&cached.url(&variant), None, None, args).await?,
+            wrk::run(cached.pid(), &cached.url(&variant), None, None, args).await?,
         ));
         report.rows.push((
             "Q4 original file (static)".into(),
-            wrk::run(&cached.url(cover), None, None, args).await?,
+            wrk::run(cached.pid(), &cached.url(cover), None, None, args).await?,
         ));
     }
     let write = Some(setup.full_token.as_str());
     report.rows.push((
         "Q5 create article".into(),
         wrk::run(
+            cached.pid(),
             &cached.url("/api/articles"),
             write,
             Some(wrk::CREATE_SCRIPT),
@@ -290,14 +292,14 @@ async fn measure(args: &RunArgs, backend: Backend, report: &mut BackendReport) -
         1,
         (
             UNCACHED_Q1.into(),
-            wrk::run(&uncached.url(q1), read, None, args).await?,
+            wrk::run(uncached.pid(), &uncached.url(q1), read, None, args).await?,
         ),
     );
     report.rows.insert(
         3,
         (
             "Q2 one article, cache off".into(),
-            wrk::run(&uncached.url(&q2), read, None, args).await?,
+            wrk::run(uncached.pid(), &uncached.url(&q2), read, None, args).await?,
         ),
     );
     report.peak_rss_kib = report.peak_rss_kib.max(uncached.peak_rss_kib()?);

@@ -22,8 +22,11 @@ pub fn markdown(args: &RunArgs, reports: &[BackendReport]) -> String {
             .as_ref()
             .map_or(0.0, |c| c.requests_per_second);
         let _ = writeln!(out, "### {}\n", report.backend);
-        let _ = writeln!(out, "| request | req/s | p50 | p99 | vs ceiling | failed |");
-        let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: |");
+        let _ = writeln!(
+            out,
+            "| request | req/s | p50 | p99 | vs ceiling | server CPU/req | failed |"
+        );
+        let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         let references = [
             ("ceiling: Q1's bytes from memory", &report.ceiling),
             ("floor: Q1's page read, then its bytes", &report.floor),
@@ -40,10 +43,11 @@ pub fn markdown(args: &RunArgs, reports: &[BackendReport]) -> String {
             };
             let _ = writeln!(
                 out,
-                "| {name} | {:.0} | {} | {} | {ratio:.0} % | {} |",
+                "| {name} | {:.0} | {} | {} | {ratio:.0} % | {:.1} µs | {} |",
                 row.requests_per_second,
                 ms(row.p50),
                 ms(row.p99),
+                row.cpu_per_request.as_secs_f64() * 1e6,
                 row.failures
             );
         }

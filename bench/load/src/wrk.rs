@@ -3,7 +3,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use crate::{Outcome, RunArgs};
+use crate::{Outcome, RunArgs, cpu};
 
 /// What one measurement found.
 #[derive(Debug, Clone, Default)]
@@ -12,6 +12,10 @@ pub struct Result {
     pub p50: Duration,
     pub p99: Duration,
     pub failures: u64,
+    /// Requests completed.
+    pub requests: u64,
+    /// The server's CPU time per completed request.
+    pub cpu_per_request: Duration,
 }
 
 /// Creates one article per request, with a unique title and slug.
@@ -34,8 +38,10 @@ request = function()
 end
 "#;
 
-/// Runs wrk against `url` for the configured time.
+/// Runs wrk against `url` for the configured time, and measures the CPU
+/// time the server (process `server`) spends meanwhile.
 pub async fn run(
+    server: u32,
     url: &str,
     token: Option<&str>,
     script: Option<&str>,
@@ -64,12 +70,18 @@ pub async fn run(
         command.arg("-s").arg(file.path());
     }
     command.arg(url);
+    let before = cpu::used(server)?;
     let output = tokio::task::spawn_blocking(move || command.output()).await??;
+    let spent = cpu::used(server)?.saturating_sub(before);
     if !output.status.success() {
         return Err(format!("wrk: {}", String::from_utf8_lossy(&output.stderr)).into());
     }
     let text = String::from_utf8_lossy(&output.stdout);
-    parse(&text).ok_or_else(|| format!("cannot read wrk's report:\n{text}").into())
+    let mut result = parse(&text).ok_or_else(|| format!("cannot read wrk's report:\n{text}"))?;
+    if let Some(requests) = u32::try_from(result.requests).ok().filter(|n| *n > 0) {
+        result.cpu_per_request = spent / requests;
+    }
+    Ok(result)
 }
 
 /// Reads wrk's report. A row where nothing completed (every request timed
@@ -84,6 +96,7 @@ fn parse(text: &str) -> Option<Result> {
                 result.requests_per_second = value.parse().ok()?;
                 rate = true;
             }
+            (Some(count), Some("requests")) => result.requests = count.parse().ok()?,
             (Some("50%"), Some(value)) => result.p50 = duration(value)?,
             (Some("99%"), Some(value)) => result.p99 = duration(value)?,
             (Some("Non-2xx"), _) => {
@@ -127,6 +140,7 @@ mod tests {
         assert_eq!(result.p50, Duration::from_micros(812));
         assert_eq!(result.p99, Duration::from_micros(3210));
         assert_eq!(result.failures, 3);
+        assert_eq!(result.requests, 20000);
         assert!((result.requests_per_second - 10000.5).abs() < 1e-9);
     }
 
