@@ -7,17 +7,21 @@ use cairn_core::schema::{Component, ContentType, Schema, TypeKind};
 use serde_json::{Value, json};
 use utoipa::OpenApi;
 use utoipa::openapi::path::{
-    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, ParameterStyle, PathItem,
+    HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn, ParameterStyle,
+    PathItem,
 };
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::schema::{
-    ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Schema as OaSchema, SchemaFormat, Type,
+    AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder,
+    Schema as OaSchema, SchemaFormat, SchemaType, Type,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ComponentsBuilder, ContentBuilder, Ref, RefOr, Required};
 
 use crate::routes;
+
+mod management;
 
 /// The routes whose shape does not depend on the schema.
 #[derive(OpenApi)]
@@ -32,6 +36,8 @@ use crate::routes;
         routes::management::schema::apply_schema,
         routes::management::locales::list_locales,
         routes::management::locales::create_locale,
+        routes::management::locales::set_default_locale,
+        routes::management::locales::delete_locale,
         routes::management::permissions::get_public_permissions,
         routes::management::permissions::set_public_permissions,
     ),
@@ -47,6 +53,15 @@ struct StaticApi;
 pub fn document(schema: &Schema) -> utoipa::openapi::OpenApi {
     let mut api = StaticApi::openapi();
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    // Every body is read by `web::Json`, which refuses an empty one;
+    // utoipa leaves bodies given by reference optional.
+    for item in api.paths.paths.values_mut() {
+        for operation in operations(item) {
+            if let Some(RefOr::T(body)) = &mut operation.request_body {
+                body.required = Some(Required::True);
+            }
+        }
+    }
     let mut components = ComponentsBuilder::new()
         .security_scheme(
             "bearer",
@@ -61,6 +76,7 @@ pub fn document(schema: &Schema) -> utoipa::openapi::OpenApi {
         )
         .schema("Error", error_schema())
         .schema("Media", media_schema());
+    components = management::schemas(components);
     for component in schema.components() {
         components = components.schema(component_name(&component.uid), component_schema(component));
     }
@@ -79,6 +95,23 @@ pub fn document(schema: &Schema) -> utoipa::openapi::OpenApi {
     }
     api.components = Some(built);
     api
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+        &mut item.query,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(item.additional_operations.values_mut())
 }
 
 fn type_name(content_type: &ContentType) -> String {
@@ -110,20 +143,57 @@ fn typed(kind: Type) -> ObjectBuilder {
     ObjectBuilder::new().schema_type(kind)
 }
 
+fn string() -> ObjectBuilder {
+    typed(Type::String)
+}
+
+fn date_time() -> ObjectBuilder {
+    string().format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+}
+
+fn list(items: impl Into<RefOr<OaSchema>>) -> ArrayBuilder {
+    ArrayBuilder::new().items(items.into())
+}
+
+/// An object that refuses members it does not name.
+fn closed(object: ObjectBuilder) -> ObjectBuilder {
+    object.additional_properties(Some(AdditionalProperties::<OaSchema>::FreeForm(false)))
+}
+
 fn error_schema() -> OaSchema {
+    let field_error = typed(Type::Object)
+        .property("path", list(string()))
+        .property("message", string())
+        .property("name", string())
+        .property(
+            "value",
+            ObjectBuilder::new().schema_type(SchemaType::AnyValue),
+        )
+        .required("path")
+        .required("message");
+    let details = typed(Type::Object)
+        .description(Some(
+            "Empty, or `errors` (each failing field), `destructive` (what a schema change would remove) or `size` (of a file, with 416)",
+        ))
+        .property("errors", list(field_error))
+        .property("destructive", list(string()))
+        .property("size", typed(Type::Integer));
     typed(Type::Object)
         .property("data", typed(Type::Null))
         .property(
             "error",
             typed(Type::Object)
                 .property("status", typed(Type::Integer))
-                .property(
-                    "name",
-                    typed(Type::String).examples([json!("ValidationError")]),
-                )
-                .property("message", typed(Type::String))
-                .property("details", typed(Type::Object)),
+                .property("name", string().examples([json!("ValidationError")]))
+                .property("message", string())
+                .property("details", details)
+                .required("status")
+                .required("name")
+                .required("message")
+                .required("details"),
         )
+        .required("data")
+        .required("error")
         .into()
 }
 
