@@ -6,14 +6,15 @@ use cairn_core::schema::attribute::{Attribute, Kind};
 use cairn_core::schema::{Component, ContentType, Schema, TypeKind};
 use serde_json::{Value, json};
 use utoipa::OpenApi;
+use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::{
-    HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn, ParameterStyle,
-    PathItem,
+    HttpMethod, Operation, OperationBuilder, Parameter, ParameterBuilder, ParameterIn,
+    ParameterStyle, PathItem,
 };
 use utoipa::openapi::request_body::RequestBodyBuilder;
-use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::schema::{
-    AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder,
+    AdditionalProperties, AllOfBuilder, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder,
     Schema as OaSchema, SchemaFormat, SchemaType, Type,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
@@ -51,11 +52,11 @@ struct StaticApi;
 
 /// The whole description for `schema`.
 pub fn document(schema: &Schema) -> utoipa::openapi::OpenApi {
-    let mut api = StaticApi::openapi();
-    api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    let mut document = StaticApi::openapi();
+    document.info.version = env!("CARGO_PKG_VERSION").to_owned();
     // Every body is read by `web::Json`, which refuses an empty one;
     // utoipa leaves bodies given by reference optional.
-    for item in api.paths.paths.values_mut() {
+    for item in document.paths.paths.values_mut() {
         for operation in operations(item) {
             if let Some(RefOr::T(body)) = &mut operation.request_body {
                 body.required = Some(Required::True);
@@ -75,7 +76,8 @@ pub fn document(schema: &Schema) -> utoipa::openapi::OpenApi {
             ),
         )
         .schema("Error", error_schema())
-        .schema("Media", media_schema());
+        .schema("Media", media_schema())
+        .schema("Pagination", pagination_schema());
     components = management::schemas(components);
     for component in schema.components() {
         components = components.schema(component_name(&component.uid), component_schema(component));
@@ -86,15 +88,15 @@ pub fn document(schema: &Schema) -> utoipa::openapi::OpenApi {
             .schema(name.clone(), entry_schema(content_type))
             .schema(format!("{name}Input"), input_schema(content_type));
         for (path, item) in content_paths(content_type) {
-            api.paths.paths.insert(path, item);
+            document.paths.paths.insert(path, item);
         }
     }
     let mut built = components.build();
-    if let Some(existing) = api.components.take() {
+    if let Some(existing) = document.components.take() {
         built.schemas.extend(existing.schemas);
     }
-    api.components = Some(built);
-    api
+    document.components = Some(built);
+    document
 }
 
 fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
@@ -160,6 +162,51 @@ fn closed(object: ObjectBuilder) -> ObjectBuilder {
     object.additional_properties(Some(AdditionalProperties::<OaSchema>::FreeForm(false)))
 }
 
+/// `schema` or `null`. Scalars and arrays gain `"null"` in their `type`
+/// (and in their `enum`), so clients see one nullable type; a `oneOf`
+/// gains a null branch, and anything else (a reference) becomes a `oneOf`
+/// of it and null. Schemas without a type already admit null.
+fn nullable(schema: RefOr<OaSchema>) -> RefOr<OaSchema> {
+    fn with_null(schema_type: &mut SchemaType) {
+        match schema_type {
+            SchemaType::AnyValue | SchemaType::Type(Type::Null) => {}
+            SchemaType::Type(single) => {
+                *schema_type = SchemaType::from_iter([single.clone(), Type::Null]);
+            }
+            SchemaType::Array(types) => {
+                if !types.contains(&Type::Null) {
+                    types.push(Type::Null);
+                }
+            }
+        }
+    }
+    match schema {
+        RefOr::T(OaSchema::Object(mut object)) => {
+            with_null(&mut object.schema_type);
+            if let Some(values) = &mut object.enum_values
+                && !values.contains(&Value::Null)
+            {
+                values.push(Value::Null);
+            }
+            RefOr::T(OaSchema::Object(object))
+        }
+        RefOr::T(OaSchema::Array(mut array)) => {
+            with_null(&mut array.schema_type);
+            RefOr::T(OaSchema::Array(array))
+        }
+        RefOr::T(OaSchema::OneOf(mut one_of)) => {
+            one_of.items.push(typed(Type::Null).into());
+            RefOr::T(OaSchema::OneOf(one_of))
+        }
+        other => RefOr::T(
+            OneOfBuilder::new()
+                .item(other)
+                .item(typed(Type::Null))
+                .into(),
+        ),
+    }
+}
+
 fn error_schema() -> OaSchema {
     let field_error = typed(Type::Object)
         .property("path", list(string()))
@@ -199,29 +246,47 @@ fn error_schema() -> OaSchema {
 
 fn media_schema() -> OaSchema {
     let mut object = typed(Type::Object);
-    for (name, kind) in [
-        ("id", Type::Integer),
-        ("documentId", Type::String),
-        ("name", Type::String),
-        ("alternativeText", Type::String),
-        ("caption", Type::String),
-        ("width", Type::Integer),
-        ("height", Type::Integer),
-        ("formats", Type::Object),
-        ("hash", Type::String),
-        ("ext", Type::String),
-        ("mime", Type::String),
-        ("size", Type::Number),
-        ("url", Type::String),
+    let text = || RefOr::from(string());
+    let optional_text = || nullable(text());
+    let integer = || RefOr::from(typed(Type::Integer));
+    let any = || RefOr::from(ObjectBuilder::new().schema_type(SchemaType::AnyValue));
+    // Every member is always there (`core/src/files/object.rs`).
+    for (name, schema) in [
+        ("id", integer()),
+        ("documentId", text()),
+        ("name", text()),
+        ("alternativeText", optional_text()),
+        ("caption", optional_text()),
+        ("width", nullable(integer())),
+        ("height", nullable(integer())),
+        ("formats", nullable(typed(Type::Object).into())),
+        ("hash", text()),
+        ("ext", text()),
+        ("mime", text()),
+        (
+            "size",
+            typed(Type::Number).description(Some("Kilobytes")).into(),
+        ),
+        ("url", text()),
+        ("previewUrl", optional_text()),
+        ("provider", text()),
+        ("provider_metadata", any()),
+        ("focalPoint", nullable(typed(Type::Object).into())),
+        ("folderPath", text()),
+        ("blurhash", optional_text()),
+        ("dominantColor", optional_text()),
+        ("createdAt", date_time().into()),
+        ("updatedAt", date_time().into()),
+        ("publishedAt", date_time().into()),
     ] {
-        object = object.property(name, typed(kind));
+        object = object.property(name, schema).required(name);
     }
     object.into()
 }
 
-/// The schema of one stored value, as the API returns it.
+/// The schema of one value of `attribute` as reads return it, leaving out
+/// whether it may be null: the entry and component schemas decide that.
 fn value_schema(attribute: &Attribute) -> RefOr<OaSchema> {
-    let string = || typed(Type::String);
     let with_format =
         |format: KnownFormat| string().format(Some(SchemaFormat::KnownFormat(format)));
     let schema: OaSchema = match &attribute.kind {
@@ -236,55 +301,74 @@ fn value_schema(attribute: &Attribute) -> RefOr<OaSchema> {
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
             .into(),
         Kind::BigInteger(_) => string()
+            .pattern(Some("^-?[0-9]+$"))
             .description(Some("A 64-bit integer, as a string"))
             .into(),
         Kind::Float(_) | Kind::Decimal(_) => typed(Type::Number).into(),
         Kind::Boolean => typed(Type::Boolean).into(),
         Kind::Date => with_format(KnownFormat::Date).into(),
-        Kind::Time => string().examples([json!("09:30:00.000")]).into(),
+        Kind::Time => string()
+            .examples([json!("09:30:00.000")])
+            .pattern(Some("^[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}$"))
+            .into(),
         Kind::DateTime => with_format(KnownFormat::DateTime).into(),
-        Kind::Json => ObjectBuilder::new().into(),
-        Kind::Blocks => ArrayBuilder::new().items(typed(Type::Object)).into(),
+        Kind::Json => ObjectBuilder::new()
+            .schema_type(SchemaType::AnyValue)
+            .description(Some("Any JSON value"))
+            .into(),
+        Kind::Blocks => list(
+            typed(Type::Object)
+                .property("type", string())
+                .required("type"),
+        )
+        .into(),
         Kind::Media(media) => return many(reference("Media"), media.multiple),
         Kind::Relation(relation) => {
             let target = typed(Type::Object)
                 .property("id", typed(Type::Integer))
-                .property("documentId", typed(Type::String))
+                .property("documentId", string())
+                .required("id")
+                .required("documentId")
                 .description(Some(format!(
                     "A {} entry (populate to include it)",
                     relation.target
                 )));
             return many(target.into(), relation.kind.is_multiple());
         }
-        Kind::Component(reference_) => {
+        Kind::Component(component) => {
             return many(
-                reference(&component_name(&reference_.component)),
-                reference_.repeatable,
+                reference(&component_name(&component.component)),
+                component.repeatable,
             );
         }
         Kind::DynamicZone(zone) => {
+            // Each item names its component, which tells the branches apart.
             let mut one_of = OneOfBuilder::new();
             for uid in &zone.components {
-                one_of = one_of.item(reference(&component_name(uid)));
+                one_of = one_of.item(
+                    AllOfBuilder::new()
+                        .item(reference(&component_name(uid)))
+                        .item(
+                            typed(Type::Object)
+                                .property("__component", string().enum_values(Some([uid.as_str()])))
+                                .required("__component"),
+                        ),
+                );
             }
-            return ArrayBuilder::new().items(one_of).into();
+            return list(one_of).into();
         }
     };
     RefOr::T(schema)
 }
 
 fn many(item: RefOr<OaSchema>, multiple: bool) -> RefOr<OaSchema> {
-    if multiple {
-        RefOr::T(ArrayBuilder::new().items(item).into())
-    } else {
-        item
-    }
+    if multiple { list(item).into() } else { item }
 }
 
 fn entry_schema(content_type: &ContentType) -> OaSchema {
     let mut object = typed(Type::Object)
         .property("id", typed(Type::Integer))
-        .property("documentId", typed(Type::String))
+        .property("documentId", string())
         .required("id")
         .required("documentId");
     for field in content_type
@@ -292,16 +376,26 @@ fn entry_schema(content_type: &ContentType) -> OaSchema {
         .iter()
         .filter(|f| !f.attribute.is_hidden())
     {
-        object = object.property(field.name(), value_schema(&field.attribute));
+        let schema = value_schema(&field.attribute);
+        // Drafts are saved without their required fields.
+        let schema = if field.attribute.required && !content_type.draft_and_publish {
+            schema
+        } else {
+            nullable(schema)
+        };
+        object = object.property(field.name(), schema);
     }
-    for timestamp in ["createdAt", "updatedAt", "publishedAt"] {
-        object = object.property(
-            timestamp,
-            typed(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
-        );
-    }
+    let published_at = if content_type.draft_and_publish {
+        nullable(date_time().description(Some("null in a draft")).into())
+    } else {
+        date_time().into()
+    };
+    object = object
+        .property("createdAt", date_time())
+        .property("updatedAt", date_time())
+        .property("publishedAt", published_at);
     if content_type.localized {
-        object = object.property("locale", typed(Type::String));
+        object = object.property("locale", string());
     }
     object.examples([example(content_type)]).into()
 }
@@ -333,10 +427,14 @@ fn input_schema(content_type: &ContentType) -> OaSchema {
         .into()
 }
 
+/// A component as reads return it. Every attribute may be null: drafts
+/// skip required checks inside components too, and any type may use one.
 fn component_schema(component: &Component) -> OaSchema {
-    let mut object = typed(Type::Object).property("id", typed(Type::Integer));
+    let mut object = typed(Type::Object)
+        .property("id", typed(Type::Integer))
+        .required("id");
     for attribute in component.attributes.iter().filter(|a| !a.is_hidden()) {
-        object = object.property(&attribute.name, value_schema(attribute));
+        object = object.property(&attribute.name, nullable(value_schema(attribute)));
     }
     object.into()
 }
@@ -377,11 +475,7 @@ fn example(content_type: &ContentType) -> Value {
     Value::Object(entry)
 }
 
-fn query_parameter(
-    name: &str,
-    description: &str,
-    schema: RefOr<OaSchema>,
-) -> utoipa::openapi::path::Parameter {
+fn query_parameter(name: &str, description: &str, schema: RefOr<OaSchema>) -> Parameter {
     ParameterBuilder::new()
         .name(name)
         .parameter_in(ParameterIn::Query)
@@ -391,7 +485,7 @@ fn query_parameter(
         .build()
 }
 
-fn read_parameters(list: bool) -> Vec<utoipa::openapi::path::Parameter> {
+fn read_parameters(list: bool) -> Vec<Parameter> {
     let text = || RefOr::T(typed(Type::String).into());
     let number = || RefOr::T(typed(Type::Integer).into());
     let mut parameters = vec![
@@ -461,7 +555,7 @@ fn read_parameters(list: bool) -> Vec<utoipa::openapi::path::Parameter> {
     parameters
 }
 
-fn json_response(description: &str, schema: RefOr<OaSchema>) -> utoipa::openapi::Response {
+fn json_response(description: &str, schema: RefOr<OaSchema>) -> Response {
     ResponseBuilder::new()
         .description(description)
         .content(
@@ -471,22 +565,113 @@ fn json_response(description: &str, schema: RefOr<OaSchema>) -> utoipa::openapi:
         .build()
 }
 
-fn error_response(description: &str) -> utoipa::openapi::Response {
-    json_response(description, reference("Error"))
+fn etag() -> Header {
+    HeaderBuilder::new()
+        .schema(Some(string()))
+        .description(Some(
+            "A strong tag of the body; send it back in If-None-Match",
+        ))
+        .build()
 }
 
-fn data_of(schema: RefOr<OaSchema>, list: bool) -> RefOr<OaSchema> {
-    let data = if list {
-        RefOr::T(ArrayBuilder::new().items(schema).into())
+/// A read's 200, with its ETag.
+fn read_response(description: &str, schema: RefOr<OaSchema>) -> Response {
+    let mut response = json_response(description, schema);
+    response.headers.insert("ETag".to_owned(), RefOr::T(etag()));
+    response
+}
+
+fn not_modified() -> Response {
+    ResponseBuilder::new()
+        .description("If-None-Match named the current ETag; no body")
+        .header("ETag", etag())
+        .build()
+}
+
+fn if_none_match() -> Parameter {
+    ParameterBuilder::new()
+        .name("If-None-Match")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some("ETags the client holds; a match answers 304"))
+        .schema(Some(string()))
+        .build()
+}
+
+/// Adds the error responses `statuses`, each with the `Error` envelope.
+fn errors(mut operation: OperationBuilder, statuses: &[u16]) -> OperationBuilder {
+    for &status in statuses {
+        let description = match status {
+            400 => "Invalid query, body or values (details.errors names each field)",
+            401 => "A token that is not valid",
+            403 => "Not allowed for this caller",
+            404 => "No such document",
+            413 => "The body is larger than server.max_body_bytes",
+            _ => "An internal failure, logged with the request id",
+        };
+        operation = operation.response(
+            status.to_string(),
+            json_response(description, reference("Error")),
+        );
+    }
+    operation
+}
+
+/// `{ data, meta }`; a list's meta holds its pagination, one entry's is empty.
+fn data_of(entry: RefOr<OaSchema>, list: bool) -> RefOr<OaSchema> {
+    let (data, meta) = if list {
+        (
+            RefOr::from(ArrayBuilder::new().items(entry)),
+            typed(Type::Object)
+                .property("pagination", reference("Pagination"))
+                .required("pagination"),
+        )
     } else {
-        schema
+        (entry, closed(typed(Type::Object)))
     };
-    RefOr::T(
-        typed(Type::Object)
-            .property("data", data)
-            .property("meta", typed(Type::Object))
-            .into(),
-    )
+    typed(Type::Object)
+        .property("data", data)
+        .property("meta", meta)
+        .required("data")
+        .required("meta")
+        .into()
+}
+
+/// `meta.pagination` of a list: by page, by offset or by cursor, as asked.
+/// Counts are left out with `pagination[withCount]=false`; `nextCursor`
+/// is there when more entries follow.
+fn pagination_schema() -> OaSchema {
+    let count = || typed(Type::Integer).minimum(Some(0));
+    let next_cursor = || {
+        string().description(Some(
+            "Pass as pagination[cursor] for the next page; absent on the last",
+        ))
+    };
+    let page = closed(typed(Type::Object))
+        .property("page", count())
+        .property("pageSize", count())
+        .property("pageCount", count())
+        .property("total", count())
+        .property("nextCursor", next_cursor())
+        .required("page")
+        .required("pageSize");
+    let offset = closed(typed(Type::Object))
+        .property("start", count())
+        .property("limit", count())
+        .property("total", count())
+        .property("nextCursor", next_cursor())
+        .required("start")
+        .required("limit");
+    let cursor = closed(typed(Type::Object))
+        .property("limit", count())
+        .property("total", count())
+        .property("nextCursor", next_cursor())
+        .required("limit");
+    OneOfBuilder::new()
+        .item(page)
+        .item(offset)
+        .item(cursor)
+        .into()
 }
 
 fn content_paths(content_type: &ContentType) -> Vec<(String, PathItem)> {
@@ -510,13 +695,29 @@ fn content_paths(content_type: &ContentType) -> Vec<(String, PathItem)> {
             .tag("content")
             .operation_id(Some(id))
             .summary(Some(summary))
+            .security(SecurityRequirement::default())
             .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
-            .response(
-                "400",
-                error_response("Invalid query, body or values (details.errors names each field)"),
-            )
-            .response("401", error_response("Invalid credentials"))
-            .response("403", error_response("Not allowed for this caller"))
+    };
+    let read = |id: String, summary: String, list: bool| {
+        let mut parameters = read_parameters(list);
+        parameters.push(if_none_match());
+        errors(operation(id, summary), &[400, 401, 403, 500])
+            .parameters(Some(parameters))
+            .response("304", not_modified())
+    };
+    let write = |id: String, summary: String| {
+        errors(operation(id, summary), &[400, 401, 403, 413, 500])
+            .parameters(Some(read_parameters(false)))
+            .request_body(input())
+    };
+    let delete = |id: String, summary: String| {
+        errors(operation(id, summary), &[400, 401, 403, 404, 500])
+            .parameters(Some(vec![query_parameter(
+                "locale",
+                "The locale to delete; * for every locale (default: the default locale)",
+                string().into(),
+            )]))
+            .response("204", ResponseBuilder::new().description("Deleted").build())
     };
     let display = content_type.display_name();
     match content_type.kind {
@@ -525,22 +726,23 @@ fn content_paths(content_type: &ContentType) -> Vec<(String, PathItem)> {
             let list = PathItem::builder()
                 .operation(
                     HttpMethod::Get,
-                    operation(format!("list_{plural}"), format!("List {display} entries"))
-                        .parameters(Some(read_parameters(true)))
-                        .response(
-                            "200",
-                            json_response("A page of entries", data_of(entry.clone(), true)),
-                        )
-                        .build(),
+                    read(
+                        format!("list_{plural}"),
+                        format!("List {display} entries"),
+                        true,
+                    )
+                    .response(
+                        "200",
+                        read_response("A page of entries", data_of(entry.clone(), true)),
+                    )
+                    .build(),
                 )
                 .operation(
                     HttpMethod::Post,
-                    operation(
+                    write(
                         format!("create_{plural}"),
                         format!("Create a {display} entry"),
                     )
-                    .parameters(Some(read_parameters(false)))
-                    .request_body(input())
                     .response(
                         "201",
                         json_response("The new entry", data_of(entry.clone(), false)),
@@ -552,43 +754,43 @@ fn content_paths(content_type: &ContentType) -> Vec<(String, PathItem)> {
                 .name("documentId")
                 .parameter_in(ParameterIn::Path)
                 .required(Required::True)
-                .schema(Some(RefOr::T(typed(Type::String).into())))
+                .schema(Some(string()))
                 .build();
+            let get = read(
+                format!("get_{plural}"),
+                format!("One {display} entry"),
+                false,
+            );
+            let update = write(
+                format!("update_{plural}"),
+                format!("Update a {display} entry: the fields given"),
+            );
             let one = PathItem::builder()
                 .parameters(Some(vec![document_id]))
                 .operation(
                     HttpMethod::Get,
-                    operation(format!("get_{plural}"), format!("One {display} entry"))
-                        .parameters(Some(read_parameters(false)))
+                    errors(get, &[404])
                         .response(
                             "200",
-                            json_response("The entry", data_of(entry.clone(), false)),
+                            read_response("The entry", data_of(entry.clone(), false)),
                         )
-                        .response("404", error_response("No such document"))
                         .build(),
                 )
                 .operation(
                     HttpMethod::Put,
-                    operation(
-                        format!("update_{plural}"),
-                        format!("Update a {display} entry"),
-                    )
-                    .request_body(input())
-                    .response(
-                        "200",
-                        json_response("The updated entry", data_of(entry.clone(), false)),
-                    )
-                    .response("404", error_response("No such document"))
-                    .build(),
+                    errors(update, &[404])
+                        .response(
+                            "200",
+                            json_response("The updated entry", data_of(entry, false)),
+                        )
+                        .build(),
                 )
                 .operation(
                     HttpMethod::Delete,
-                    operation(
+                    delete(
                         format!("delete_{plural}"),
                         format!("Delete a {display} entry"),
                     )
-                    .response("204", ResponseBuilder::new().description("Deleted").build())
-                    .response("404", error_response("No such document"))
                     .build(),
                 )
                 .build();
@@ -599,35 +801,36 @@ fn content_paths(content_type: &ContentType) -> Vec<(String, PathItem)> {
         }
         TypeKind::Single => {
             let singular = content_type.singular_name();
+            let get = read(
+                format!("get_{singular}"),
+                format!("The {display} entry"),
+                false,
+            );
             let item = PathItem::builder()
                 .operation(
                     HttpMethod::Get,
-                    operation(format!("get_{singular}"), format!("The {display} entry"))
-                        .parameters(Some(read_parameters(false)))
+                    errors(get, &[404])
                         .response(
                             "200",
-                            json_response("The entry", data_of(entry.clone(), false)),
+                            read_response("The entry", data_of(entry.clone(), false)),
                         )
-                        .response("404", error_response("Not written yet"))
                         .build(),
                 )
                 .operation(
                     HttpMethod::Put,
-                    operation(
+                    write(
                         format!("put_{singular}"),
                         format!("Create or update the {display} entry"),
                     )
-                    .request_body(input())
                     .response("200", json_response("The entry", data_of(entry, false)))
                     .build(),
                 )
                 .operation(
                     HttpMethod::Delete,
-                    operation(
+                    delete(
                         format!("delete_{singular}"),
                         format!("Delete the {display} entry"),
                     )
-                    .response("204", ResponseBuilder::new().description("Deleted").build())
                     .build(),
                 )
                 .build();
