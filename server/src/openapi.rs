@@ -2,7 +2,9 @@
 //! annotations, plus, built from the schema in force at each request, the
 //! paths, parameters, schemas and examples of every content type.
 
-use cairn_core::schema::attribute::{Attribute, Kind};
+use cairn_core::config::ApiConfig;
+use cairn_core::schema::attribute::{Attribute, Kind, NumberRules, TextRules};
+use cairn_core::schema::column::{DECIMAL_PRECISION, DECIMAL_SCALE, DEFAULT_STRING_LENGTH};
 use cairn_core::schema::{Component, ContentType, Schema, TypeKind};
 use serde_json::{Value, json};
 use utoipa::OpenApi;
@@ -50,8 +52,8 @@ mod management;
 )]
 struct StaticApi;
 
-/// The whole description for `schema`.
-pub fn document(schema: &Schema) -> utoipa::openapi::OpenApi {
+/// The whole description for `schema`, with the limits of `api`.
+pub fn document(schema: &Schema, api: &ApiConfig) -> utoipa::openapi::OpenApi {
     let mut document = StaticApi::openapi();
     document.info.version = env!("CARGO_PKG_VERSION").to_owned();
     // Every body is read by `web::Json`, which refuses an empty one;
@@ -80,14 +82,29 @@ pub fn document(schema: &Schema) -> utoipa::openapi::OpenApi {
         .schema("Pagination", pagination_schema());
     components = management::schemas(components);
     for component in schema.components() {
-        components = components.schema(component_name(&component.uid), component_schema(component));
+        components = components
+            .schema(
+                component_name(&component.uid, Side::Read),
+                component_schema(component),
+            )
+            .schema(
+                component_name(&component.uid, Side::Write),
+                component_input_schema(component),
+            );
     }
     for content_type in schema.content_types() {
         let name = type_name(content_type);
         components = components
             .schema(name.clone(), entry_schema(content_type))
-            .schema(format!("{name}Input"), input_schema(content_type));
-        for (path, item) in content_paths(content_type) {
+            .schema(
+                format!("{name}Input"),
+                input_schema(content_type, Write::Create),
+            )
+            .schema(
+                format!("{name}Update"),
+                input_schema(content_type, Write::Update),
+            );
+        for (path, item) in content_paths(content_type, api) {
             document.paths.paths.insert(path, item);
         }
     }
@@ -120,8 +137,13 @@ fn type_name(content_type: &ContentType) -> String {
     pascal(content_type.singular_name())
 }
 
-fn component_name(uid: &str) -> String {
-    format!("Component{}", pascal(&uid.replace('.', "-")))
+/// The name of a component's schema on `side`.
+fn component_name(uid: &str, side: Side) -> String {
+    let name = format!("Component{}", pascal(&uid.replace('.', "-")));
+    match side {
+        Side::Read => name,
+        Side::Write | Side::ComponentWrite => name + "Input",
+    }
 }
 
 fn pascal(kebab: &str) -> String {
@@ -207,6 +229,26 @@ fn nullable(schema: RefOr<OaSchema>) -> RefOr<OaSchema> {
     }
 }
 
+/// `schema` for a required input: an empty string or list counts as
+/// missing (`entries::validate::is_empty`), so neither is accepted.
+fn non_empty(schema: RefOr<OaSchema>) -> RefOr<OaSchema> {
+    match schema {
+        RefOr::T(OaSchema::Object(mut object)) if object.schema_type == Type::String.into() => {
+            object.min_length = Some(object.min_length.unwrap_or(0).max(1));
+            RefOr::T(OaSchema::Object(object))
+        }
+        RefOr::T(OaSchema::Array(mut array)) => {
+            array.min_items = Some(array.min_items.unwrap_or(0).max(1));
+            RefOr::T(OaSchema::Array(array))
+        }
+        RefOr::T(OaSchema::OneOf(mut one_of)) => {
+            one_of.items = one_of.items.into_iter().map(non_empty).collect();
+            RefOr::T(OaSchema::OneOf(one_of))
+        }
+        other => other,
+    }
+}
+
 fn error_schema() -> OaSchema {
     let field_error = typed(Type::Object)
         .property("path", list(string()))
@@ -284,33 +326,117 @@ fn media_schema() -> OaSchema {
     object.into()
 }
 
-/// The schema of one value of `attribute` as reads return it, leaving out
-/// whether it may be null: the entry and component schemas decide that.
-fn value_schema(attribute: &Attribute) -> RefOr<OaSchema> {
+/// Whose values a schema describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// Entries and components as reads return them.
+    Read,
+    /// The `data` of a write.
+    Write,
+    /// A component's attribute in the `data` of a write, where links are
+    /// whole lists: `connect` and `disconnect` are for an entry's own fields.
+    ComponentWrite,
+}
+
+/// The schema of one value of `attribute`, on `side`, leaving out whether
+/// it may be null: the entry and component schemas decide that.
+fn value_schema(attribute: &Attribute, side: Side) -> RefOr<OaSchema> {
+    // Writes are held to the attribute's rules (`schema::codec`). Stored
+    // values may predate a rule, so reads are described without them.
+    let checked = side != Side::Read;
+    let text = |rules: &TextRules, column_limit: Option<u64>| {
+        let mut schema = string();
+        if checked {
+            let length = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+            schema = schema
+                .min_length(rules.min_length.map(length))
+                .max_length(rules.max_length.or(column_limit).map(length))
+                .pattern(rules.regex.as_ref().map(|regex| regex.0.as_str()));
+        }
+        schema
+    };
+    let number = |kind: Type, rules: &NumberRules| {
+        let mut schema = typed(kind);
+        if checked {
+            schema = schema.minimum(rules.min).maximum(rules.max);
+        }
+        schema
+    };
     let with_format =
         |format: KnownFormat| string().format(Some(SchemaFormat::KnownFormat(format)));
     let schema: OaSchema = match &attribute.kind {
-        Kind::String(_)
-        | Kind::Text(_)
-        | Kind::RichText(_)
-        | Kind::Uid { .. }
-        | Kind::Password(_) => string().into(),
-        Kind::Email(_) => with_format(KnownFormat::Email).into(),
-        Kind::Enumeration(values) => string().enum_values(Some(values.clone())).into(),
-        Kind::Integer(_) => typed(Type::Integer)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+        Kind::String(rules) | Kind::Password(rules) => {
+            text(rules, Some(DEFAULT_STRING_LENGTH)).into()
+        }
+        Kind::Text(rules) | Kind::RichText(rules) => text(rules, None).into(),
+        Kind::Email(rules) => text(rules, Some(DEFAULT_STRING_LENGTH))
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
             .into(),
+        Kind::Uid { rules, .. } => {
+            let uid = text(rules, Some(DEFAULT_STRING_LENGTH))
+                .description(Some("Letters, digits and - _ . ~"));
+            let alphabet = "^[A-Za-z0-9._~-]*$";
+            match (checked, rules.regex.is_some()) {
+                (false, _) => uid.into(),
+                (true, false) => uid.pattern(Some(alphabet)).into(),
+                // Both patterns hold, and one schema has room for one.
+                (true, true) => AllOfBuilder::new()
+                    .item(uid)
+                    .item(string().pattern(Some(alphabet)))
+                    .into(),
+            }
+        }
+        Kind::Enumeration(values) => string().enum_values(Some(values.clone())).into(),
+        Kind::Integer(rules) => {
+            // A 32-bit column: the rules narrow its range, never widen it.
+            let bounded = NumberRules {
+                min: Some(
+                    rules
+                        .min
+                        .map_or(f64::from(i32::MIN), |min| min.max(f64::from(i32::MIN))),
+                ),
+                max: Some(
+                    rules
+                        .max
+                        .map_or(f64::from(i32::MAX), |max| max.min(f64::from(i32::MAX))),
+                ),
+            };
+            number(Type::Integer, &bounded)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+                .into()
+        }
         Kind::BigInteger(_) => string()
             .pattern(Some("^-?[0-9]+$"))
             .description(Some("A 64-bit integer, as a string"))
             .into(),
-        Kind::Float(_) | Kind::Decimal(_) => typed(Type::Number).into(),
+        Kind::Float(rules) => number(Type::Number, rules).into(),
+        Kind::Decimal(rules) => {
+            let integral = 10_f64.powf(f64::from(DECIMAL_PRECISION - DECIMAL_SCALE));
+            let mut decimal = number(Type::Number, rules).description(Some(format!(
+                "At most {} digits before the point and {DECIMAL_SCALE} after it",
+                DECIMAL_PRECISION - DECIMAL_SCALE
+            )));
+            if checked {
+                decimal = decimal
+                    .exclusive_minimum(Some(-integral))
+                    .exclusive_maximum(Some(integral));
+            }
+            decimal.into()
+        }
         Kind::Boolean => typed(Type::Boolean).into(),
         Kind::Date => with_format(KnownFormat::Date).into(),
-        Kind::Time => string()
-            .examples([json!("09:30:00.000")])
-            .pattern(Some("^[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}$"))
-            .into(),
+        Kind::Time => {
+            let time = string().examples([json!("09:30:00.000")]);
+            if checked {
+                time.pattern(Some(
+                    "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?$",
+                ))
+                .into()
+            } else {
+                time.pattern(Some("^[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}$"))
+                    .into()
+            }
+        }
         Kind::DateTime => with_format(KnownFormat::DateTime).into(),
         Kind::Json => ObjectBuilder::new()
             .schema_type(SchemaType::AnyValue)
@@ -322,22 +448,41 @@ fn value_schema(attribute: &Attribute) -> RefOr<OaSchema> {
                 .required("type"),
         )
         .into(),
-        Kind::Media(media) => return many(reference("Media"), media.multiple),
+        Kind::Media(media) => {
+            return match side {
+                Side::Read => many(reference("Media"), media.multiple),
+                Side::Write | Side::ComponentWrite => links(
+                    typed(Type::Integer).description(Some("A file id")),
+                    media.multiple,
+                    side == Side::Write,
+                ),
+            };
+        }
         Kind::Relation(relation) => {
-            let target = typed(Type::Object)
-                .property("id", typed(Type::Integer))
-                .property("documentId", string())
-                .required("id")
-                .required("documentId")
-                .description(Some(format!(
-                    "A {} entry (populate to include it)",
-                    relation.target
-                )));
-            return many(target.into(), relation.kind.is_multiple());
+            let multiple = relation.kind.is_multiple();
+            return match side {
+                Side::Read => {
+                    let target = typed(Type::Object)
+                        .property("id", typed(Type::Integer))
+                        .property("documentId", string())
+                        .required("id")
+                        .required("documentId")
+                        .description(Some(format!(
+                            "A {} entry (populate to include it)",
+                            relation.target
+                        )));
+                    many(target.into(), multiple)
+                }
+                Side::Write | Side::ComponentWrite => links(
+                    string().description(Some(format!("The documentId of a {}", relation.target))),
+                    multiple,
+                    side == Side::Write,
+                ),
+            };
         }
         Kind::Component(component) => {
             return many(
-                reference(&component_name(&component.component)),
+                reference(&component_name(&component.component, side)),
                 component.repeatable,
             );
         }
@@ -347,7 +492,7 @@ fn value_schema(attribute: &Attribute) -> RefOr<OaSchema> {
             for uid in &zone.components {
                 one_of = one_of.item(
                     AllOfBuilder::new()
-                        .item(reference(&component_name(uid)))
+                        .item(reference(&component_name(uid, side)))
                         .item(
                             typed(Type::Object)
                                 .property("__component", string().enum_values(Some([uid.as_str()])))
@@ -365,6 +510,24 @@ fn many(item: RefOr<OaSchema>, multiple: bool) -> RefOr<OaSchema> {
     if multiple { list(item).into() } else { item }
 }
 
+/// Links as a write gives them: an id or a list of ids and, for an
+/// entry's own fields, `{ set }` or `{ connect, disconnect }` as well.
+fn links(id: ObjectBuilder, multiple: bool, operations: bool) -> RefOr<OaSchema> {
+    let id = RefOr::from(id);
+    let whole = many(id.clone(), multiple);
+    if !operations {
+        return whole;
+    }
+    let patch = closed(typed(Type::Object))
+        .description(Some(
+            "`set` replaces the links; `connect` items may also be objects with a `position` ({ before | after: id } or { start | end: true })",
+        ))
+        .property("set", list(id.clone()))
+        .property("connect", list(id.clone()))
+        .property("disconnect", list(id));
+    OneOfBuilder::new().item(whole).item(patch).into()
+}
+
 fn entry_schema(content_type: &ContentType) -> OaSchema {
     let mut object = typed(Type::Object)
         .property("id", typed(Type::Integer))
@@ -376,7 +539,7 @@ fn entry_schema(content_type: &ContentType) -> OaSchema {
         .iter()
         .filter(|f| !f.attribute.is_hidden())
     {
-        let schema = value_schema(&field.attribute);
+        let schema = value_schema(&field.attribute, Side::Read);
         // Drafts are saved without their required fields.
         let schema = if field.attribute.required && !content_type.draft_and_publish {
             schema
@@ -400,29 +563,31 @@ fn entry_schema(content_type: &ContentType) -> OaSchema {
     object.examples([example(content_type)]).into()
 }
 
-fn input_schema(content_type: &ContentType) -> OaSchema {
-    let mut object = typed(Type::Object);
+/// Which writes a body schema is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Write {
+    /// A new entry: required fields must be given.
+    Create,
+    /// An update sets the fields it gives; the rest keep their values.
+    Update,
+}
+
+/// The body of a write: `data` holds the fields to set.
+fn input_schema(content_type: &ContentType, write: Write) -> OaSchema {
+    let mut data = closed(typed(Type::Object));
     for field in &content_type.fields {
-        let schema: RefOr<OaSchema> = match &field.attribute.kind {
-            Kind::Relation(relation) => RefOr::T(
-                typed(Type::Object)
-                    .description(Some(format!(
-                        "documentIds of {}: a documentId{}, or {{ connect, disconnect }} / {{ set }}",
-                        relation.target,
-                        if relation.kind.is_multiple() { " list" } else { "" }
-                    )))
-                    .into(),
-            ),
-            Kind::Media(media) => many(RefOr::T(typed(Type::Integer).description(Some("A file id")).into()), media.multiple),
-            _ => value_schema(&field.attribute),
+        let schema = value_schema(&field.attribute, Side::Write);
+        data = if !field.attribute.required {
+            data.property(field.name(), nullable(schema))
+        } else if write == Write::Create {
+            data.property(field.name(), non_empty(schema))
+                .required(field.name())
+        } else {
+            data.property(field.name(), non_empty(schema))
         };
-        object = object.property(field.name(), schema);
-        if field.attribute.required {
-            object = object.required(field.name());
-        }
     }
     typed(Type::Object)
-        .property("data", object)
+        .property("data", data)
         .required("data")
         .into()
 }
@@ -434,7 +599,34 @@ fn component_schema(component: &Component) -> OaSchema {
         .property("id", typed(Type::Integer))
         .required("id");
     for attribute in component.attributes.iter().filter(|a| !a.is_hidden()) {
-        object = object.property(&attribute.name, nullable(value_schema(attribute)));
+        object = object.property(
+            &attribute.name,
+            nullable(value_schema(attribute, Side::Read)),
+        );
+    }
+    object.into()
+}
+
+/// A component in the `data` of a write.
+fn component_input_schema(component: &Component) -> OaSchema {
+    let mut object = closed(typed(Type::Object))
+        .property(
+            "id",
+            typed(Type::Integer).description(Some("Ignored: items are numbered in order")),
+        )
+        .property(
+            "__component",
+            string().description(Some("The component's uid, in a dynamic zone")),
+        );
+    for attribute in &component.attributes {
+        let schema = value_schema(attribute, Side::ComponentWrite);
+        object = if attribute.required {
+            object
+                .property(&attribute.name, non_empty(schema))
+                .required(&attribute.name)
+        } else {
+            object.property(&attribute.name, nullable(schema))
+        };
     }
     object.into()
 }
@@ -485,9 +677,10 @@ fn query_parameter(name: &str, description: &str, schema: RefOr<OaSchema>) -> Pa
         .build()
 }
 
-fn read_parameters(list: bool) -> Vec<Parameter> {
-    let text = || RefOr::T(typed(Type::String).into());
-    let number = || RefOr::T(typed(Type::Integer).into());
+fn read_parameters(list: bool, api: &ApiConfig) -> Vec<Parameter> {
+    let text = || string().into();
+    let at_least = |min: u64| typed(Type::Integer).minimum(Some(min));
+    let size = || at_least(1).maximum(Some(api.max_page_size)).into();
     let mut parameters = vec![
         query_parameter(
             "fields",
@@ -497,7 +690,7 @@ fn read_parameters(list: bool) -> Vec<Parameter> {
         query_parameter(
             "populate",
             "Relations, media, components and dynamic zones to include: *, a list, or nested objects",
-            text(),
+            string().examples([json!("*")]).into(),
         ),
         query_parameter("locale", "The locale to read", text()),
         query_parameter(
@@ -528,17 +721,24 @@ fn read_parameters(list: bool) -> Vec<Parameter> {
                 "field:asc|desc, a list, or through a single relation (category.name:asc)",
                 text(),
             ),
-            query_parameter("pagination[page]", "Page number (from 1)", number()),
-            query_parameter("pagination[pageSize]", "Entries per page", number()),
+            query_parameter("pagination[page]", "Page number", at_least(1).into()),
+            query_parameter(
+                "pagination[pageSize]",
+                &format!("Entries per page (default {})", api.default_page_size),
+                size(),
+            ),
             query_parameter(
                 "pagination[start]",
                 "Offset pagination: entries to skip",
-                number(),
+                at_least(0).into(),
             ),
             query_parameter(
                 "pagination[limit]",
-                "Offset pagination: entries to return",
-                number(),
+                &format!(
+                    "Offset pagination: entries to return (default {})",
+                    api.default_page_size
+                ),
+                size(),
             ),
             query_parameter(
                 "pagination[withCount]",
@@ -553,6 +753,33 @@ fn read_parameters(list: bool) -> Vec<Parameter> {
         ]);
     }
     parameters
+}
+
+/// What a write takes in its query: where to write, whether to publish,
+/// and how to answer.
+fn write_parameters() -> Vec<Parameter> {
+    vec![
+        query_parameter(
+            "fields",
+            "Fields of the answer, e.g. fields[0]=title",
+            string().into(),
+        ),
+        query_parameter(
+            "populate",
+            "Relations, media, components and dynamic zones to include in the answer",
+            string().examples([json!("*")]).into(),
+        ),
+        query_parameter(
+            "locale",
+            "The locale to write (default: the default locale)",
+            string().into(),
+        ),
+        query_parameter(
+            "status",
+            "published to publish in the same step",
+            string().enum_values(Some(["draft", "published"])).into(),
+        ),
+    ]
 }
 
 fn json_response(description: &str, schema: RefOr<OaSchema>) -> Response {
@@ -674,21 +901,23 @@ fn pagination_schema() -> OaSchema {
         .into()
 }
 
-fn content_paths(content_type: &ContentType) -> Vec<(String, PathItem)> {
+fn content_paths(content_type: &ContentType, api: &ApiConfig) -> Vec<(String, PathItem)> {
     let name = type_name(content_type);
     let entry = reference(&name);
-    let input = || {
-        Some(
-            RequestBodyBuilder::new()
-                .content(
-                    "application/json",
-                    ContentBuilder::new()
-                        .schema(Some(reference(&format!("{name}Input"))))
-                        .build(),
-                )
-                .required(Some(Required::True))
-                .build(),
-        )
+    let body = |kind: Write| {
+        let schema = match kind {
+            Write::Create => format!("{name}Input"),
+            Write::Update => format!("{name}Update"),
+        };
+        RequestBodyBuilder::new()
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(reference(&schema)))
+                    .build(),
+            )
+            .required(Some(Required::True))
+            .build()
     };
     let operation = |id: String, summary: String| {
         OperationBuilder::new()
@@ -699,16 +928,16 @@ fn content_paths(content_type: &ContentType) -> Vec<(String, PathItem)> {
             .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
     };
     let read = |id: String, summary: String, list: bool| {
-        let mut parameters = read_parameters(list);
+        let mut parameters = read_parameters(list, api);
         parameters.push(if_none_match());
         errors(operation(id, summary), &[400, 401, 403, 500])
             .parameters(Some(parameters))
             .response("304", not_modified())
     };
-    let write = |id: String, summary: String| {
+    let write = |id: String, summary: String, kind: Write| {
         errors(operation(id, summary), &[400, 401, 403, 413, 500])
-            .parameters(Some(read_parameters(false)))
-            .request_body(input())
+            .parameters(Some(write_parameters()))
+            .request_body(Some(body(kind)))
     };
     let delete = |id: String, summary: String| {
         errors(operation(id, summary), &[400, 401, 403, 404, 500])
@@ -742,6 +971,7 @@ fn content_paths(content_type: &ContentType) -> Vec<(String, PathItem)> {
                     write(
                         format!("create_{plural}"),
                         format!("Create a {display} entry"),
+                        Write::Create,
                     )
                     .response(
                         "201",
@@ -764,6 +994,7 @@ fn content_paths(content_type: &ContentType) -> Vec<(String, PathItem)> {
             let update = write(
                 format!("update_{plural}"),
                 format!("Update a {display} entry: the fields given"),
+                Write::Update,
             );
             let one = PathItem::builder()
                 .parameters(Some(vec![document_id]))
@@ -818,9 +1049,12 @@ fn content_paths(content_type: &ContentType) -> Vec<(String, PathItem)> {
                 )
                 .operation(
                     HttpMethod::Put,
+                    // Partial once the entry exists; creating it without a
+                    // required field is a 400.
                     write(
                         format!("put_{singular}"),
                         format!("Create or update the {display} entry"),
+                        Write::Update,
                     )
                     .response("200", json_response("The entry", data_of(entry, false)))
                     .build(),

@@ -753,6 +753,24 @@ async fn openapi_says_what_may_be_null_and_how_errors_look() -> cairn_tests::Tes
             .unwrap();
         assert_eq!(body["required"], true, "{path}");
     }
+
+    // Creating needs the required fields, non-empty; an update sets what it gives.
+    let (create, update) = (
+        &schemas["ProductInput"]["properties"]["data"],
+        &schemas["ProductUpdate"]["properties"]["data"],
+    );
+    assert_eq!(create["required"], json!(["name"]));
+    assert_eq!(create["properties"]["name"]["minLength"], 1);
+    assert!(update.get("required").is_none(), "{update}");
+    assert_eq!(
+        create["additionalProperties"], false,
+        "unknown fields are refused"
+    );
+    assert_eq!(
+        create["properties"]["brand"]["oneOf"][0]["type"],
+        json!("string"),
+        "a documentId"
+    );
     server.stop().await;
     Ok(())
 }
