@@ -2,6 +2,8 @@
 //! annotations, plus, built from the schema in force at each request, the
 //! paths, parameters, schemas and examples of every content type.
 
+use std::collections::BTreeMap;
+
 use cairn_core::config::ApiConfig;
 use cairn_core::schema::attribute::{Attribute, Kind, NumberRules, TextRules};
 use cairn_core::schema::column::{DECIMAL_PRECISION, DECIMAL_SCALE, DEFAULT_STRING_LENGTH};
@@ -65,7 +67,7 @@ pub fn document(schema: &Schema, api: &ApiConfig) -> utoipa::openapi::OpenApi {
             }
         }
     }
-    let mut components = ComponentsBuilder::new()
+    let components = ComponentsBuilder::new()
         .security_scheme(
             "bearer",
             SecurityScheme::Http(
@@ -80,37 +82,35 @@ pub fn document(schema: &Schema, api: &ApiConfig) -> utoipa::openapi::OpenApi {
         .schema("Error", error_schema())
         .schema("Media", media_schema())
         .schema("Pagination", pagination_schema());
-    components = management::schemas(components);
-    for component in schema.components() {
-        components = components
-            .schema(
-                component_name(&component.uid, Side::Read),
-                component_schema(component),
-            )
-            .schema(
-                component_name(&component.uid, Side::Write),
-                component_input_schema(component),
-            );
-    }
-    for content_type in schema.content_types() {
-        let name = type_name(content_type);
-        components = components
-            .schema(name.clone(), entry_schema(content_type))
-            .schema(
-                format!("{name}Input"),
-                input_schema(content_type, Write::Create),
-            )
-            .schema(
-                format!("{name}Update"),
-                input_schema(content_type, Write::Update),
-            );
-        for (path, item) in content_paths(content_type, api) {
-            document.paths.paths.insert(path, item);
-        }
-    }
-    let mut built = components.build();
+    let mut built = management::schemas(components).build();
     if let Some(existing) = document.components.take() {
         built.schemas.extend(existing.schemas);
+    }
+    let schemas = &mut built.schemas;
+    for component in schema.components() {
+        schemas.insert(
+            component_name(&component.uid, Side::Read),
+            component_schema(component).into(),
+        );
+        schemas.insert(
+            component_name(&component.uid, Side::Write),
+            component_input_schema(component).into(),
+        );
+    }
+    for content_type in schema.content_types() {
+        let name = type_name(content_type, schemas);
+        schemas.insert(name.clone(), entry_schema(content_type).into());
+        schemas.insert(
+            format!("{name}Input"),
+            input_schema(content_type, Write::Create).into(),
+        );
+        schemas.insert(
+            format!("{name}Update"),
+            input_schema(content_type, Write::Update).into(),
+        );
+        for (path, item) in content_paths(content_type, &name, api) {
+            document.paths.paths.insert(path, item);
+        }
     }
     document.components = Some(built);
     document
@@ -133,8 +133,18 @@ fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
     .chain(item.additional_operations.values_mut())
 }
 
-fn type_name(content_type: &ContentType) -> String {
-    pascal(content_type.singular_name())
+/// The schema name of a type: its singular name in PascalCase, with `Entry`
+/// appended while that, or its `Input` or `Update`, is taken by one of
+/// Cairn's own schemas, a component or another type (`error`, `locale`).
+fn type_name(content_type: &ContentType, taken: &BTreeMap<String, RefOr<OaSchema>>) -> String {
+    let mut name = pascal(content_type.singular_name());
+    while ["", "Input", "Update"]
+        .iter()
+        .any(|suffix| taken.contains_key(&format!("{name}{suffix}")))
+    {
+        name.push_str("Entry");
+    }
+    name
 }
 
 /// The name of a component's schema on `side`.
@@ -901,9 +911,12 @@ fn pagination_schema() -> OaSchema {
         .into()
 }
 
-fn content_paths(content_type: &ContentType, api: &ApiConfig) -> Vec<(String, PathItem)> {
-    let name = type_name(content_type);
-    let entry = reference(&name);
+fn content_paths(
+    content_type: &ContentType,
+    name: &str,
+    api: &ApiConfig,
+) -> Vec<(String, PathItem)> {
+    let entry = reference(name);
     let body = |kind: Write| {
         let schema = match kind {
             Write::Create => format!("{name}Input"),

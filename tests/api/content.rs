@@ -771,6 +771,32 @@ async fn openapi_says_what_may_be_null_and_how_errors_look() -> cairn_tests::Tes
         json!("string"),
         "a documentId"
     );
+
+    // A type named like one of Cairn's own schemas does not replace it.
+    let folder = app.folder.path().join("named");
+    std::fs::create_dir(&folder)?;
+    let locale = json!({"kind": "collectionType", "collectionName": "site_locales",
+        "info": {"singularName": "locale", "pluralName": "locales", "displayName": "Locale"},
+        "attributes": {"label": {"type": "string"}}});
+    std::fs::write(folder.join("locale.json"), locale.to_string())?;
+    let sources = cairn_core::schema::load::load(&folder)?;
+    let change = cairn_core::schema::ddl::ChangeRequest {
+        sources,
+        ..Default::default()
+    };
+    app.context.apply_schema(&change, false).await?;
+    let (_, spec) = server
+        .send(server.client.get(server.url("/api/openapi.json")))
+        .await;
+    let schemas = &spec["components"]["schemas"];
+    assert!(schemas["Locale"]["properties"].get("isDefault").is_some());
+    assert!(schemas["LocaleEntry"]["properties"].get("label").is_some());
+    let list = &spec["paths"]["/api/locales"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"];
+    assert_eq!(
+        list["properties"]["data"]["items"]["$ref"],
+        "#/components/schemas/LocaleEntry"
+    );
     server.stop().await;
     Ok(())
 }
