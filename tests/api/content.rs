@@ -653,8 +653,8 @@ backend_tests! {
             assert!(spec["paths"].get(path).is_some(), "{path} is described");
         }
         let product = &spec["components"]["schemas"]["Product"];
-        assert_eq!(product["properties"]["price"]["type"], "number");
-        assert_eq!(product["properties"]["kind"]["enum"], json!(["tool", "toy", "food"]));
+        assert_eq!(product["properties"]["price"]["type"], json!(["number", "null"]));
+        assert_eq!(product["properties"]["kind"]["enum"], json!(["tool", "toy", "food", null]));
         assert!(product["properties"].get("secret").is_none(), "private fields are not described");
         assert_eq!(product["examples"][0]["kind"], "tool");
         let parameters: Vec<&str> = spec["paths"]["/api/products"]["get"]["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
@@ -678,6 +678,169 @@ backend_tests! {
             assert_eq!(response.status(), 200, "{asset} is served locally");
         }
     }
+}
+
+/// What `/api/openapi.json` guarantees beyond its paths: which values may be
+/// null, the meta of lists, every error in the envelope, and which inputs
+/// are required. `.ci/schemathesis` holds real responses to it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_says_what_may_be_null_and_how_errors_look() -> cairn_tests::TestResult {
+    let app = TestApp::start(cairn_tests::Backend::Sqlite).await;
+    app.apply_fixture("catalog").await;
+    let server = app.serve().await;
+    let (status, spec) = server
+        .send(server.client.get(server.url("/api/openapi.json")))
+        .await;
+    assert_eq!(status, 200);
+    let schemas = &spec["components"]["schemas"];
+
+    // Optional fields may be null; required ones only where drafts skip them.
+    let (product, brand) = (
+        &schemas["Product"]["properties"],
+        &schemas["Brand"]["properties"],
+    );
+    assert_eq!(product["description"]["type"], json!(["string", "null"]));
+    assert_eq!(
+        product["name"]["type"],
+        json!(["string", "null"]),
+        "a draft may lack its name"
+    );
+    assert_eq!(brand["name"]["type"], "string", "brands have no drafts");
+    assert_eq!(brand["country"]["type"], json!(["string", "null"]));
+    assert_eq!(product["publishedAt"]["type"], json!(["string", "null"]));
+    assert_eq!(brand["publishedAt"]["type"], "string");
+    assert_eq!(product["brand"]["type"], json!(["object", "null"]));
+    assert_eq!(
+        product["image"]["oneOf"][0]["$ref"],
+        "#/components/schemas/Media"
+    );
+    assert!(
+        product["specs"].get("type").is_none(),
+        "JSON is any value, null included"
+    );
+    let zone = &product["sections"]["items"]["oneOf"];
+    assert_eq!(
+        zone[0]["allOf"][1]["properties"]["__component"]["enum"],
+        json!(["catalog.text"])
+    );
+    assert_eq!(
+        schemas["Media"]["properties"]["alternativeText"]["type"],
+        json!(["string", "null"])
+    );
+    assert_eq!(
+        schemas["ComponentCatalogVariant"]["properties"]["size"]["type"],
+        json!(["integer", "null"])
+    );
+
+    // Lists describe their pagination; one entry's meta is empty.
+    let list = &spec["paths"]["/api/products"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"];
+    assert_eq!(
+        list["properties"]["meta"]["properties"]["pagination"]["$ref"],
+        "#/components/schemas/Pagination"
+    );
+    let pagination: Vec<&Value> = schemas["Pagination"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["required"])
+        .collect();
+    assert_eq!(
+        pagination,
+        [
+            &json!(["page", "pageSize"]),
+            &json!(["start", "limit"]),
+            &json!(["limit"])
+        ]
+    );
+
+    // Every operation answers its errors, 500 included, in the envelope.
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(m, _)| *m != "parameters")
+        {
+            let responses = operation["responses"].as_object().unwrap();
+            assert!(
+                responses.contains_key("500"),
+                "{method} {path} describes 500"
+            );
+            for (code, response) in responses.iter().filter(|(code, _)| code.as_str() >= "400") {
+                assert_eq!(
+                    response["content"]["application/json"]["schema"]["$ref"],
+                    "#/components/schemas/Error",
+                    "{method} {path} {code}"
+                );
+            }
+        }
+    }
+    let login = &spec["paths"]["/management/auth/login"]["post"]["responses"];
+    assert!(login.get("429").is_some(), "sign-in describes its throttle");
+    let error = &schemas["Error"];
+    assert_eq!(error["required"], json!(["data", "error"]));
+    assert_eq!(
+        error["properties"]["error"]["required"],
+        json!(["status", "name", "message", "details"])
+    );
+
+    // Every body is required, those given by reference too.
+    for path in ["/management/schema/apply", "/management/permissions/public"] {
+        let body = spec["paths"][path]
+            .as_object()
+            .unwrap()
+            .values()
+            .find_map(|o| o.get("requestBody"))
+            .unwrap();
+        assert_eq!(body["required"], true, "{path}");
+    }
+
+    // Creating needs the required fields, non-empty; an update sets what it gives.
+    let (create, update) = (
+        &schemas["ProductInput"]["properties"]["data"],
+        &schemas["ProductUpdate"]["properties"]["data"],
+    );
+    assert_eq!(create["required"], json!(["name"]));
+    assert_eq!(create["properties"]["name"]["minLength"], 1);
+    assert!(update.get("required").is_none(), "{update}");
+    assert_eq!(
+        create["additionalProperties"], false,
+        "unknown fields are refused"
+    );
+    assert_eq!(
+        create["properties"]["brand"]["oneOf"][0]["type"],
+        json!("string"),
+        "a documentId"
+    );
+
+    // A type named like one of Cairn's own schemas does not replace it.
+    let folder = app.folder.path().join("named");
+    std::fs::create_dir(&folder)?;
+    let locale = json!({"kind": "collectionType", "collectionName": "site_locales",
+        "info": {"singularName": "locale", "pluralName": "locales", "displayName": "Locale"},
+        "attributes": {"label": {"type": "string"}}});
+    std::fs::write(folder.join("locale.json"), locale.to_string())?;
+    let sources = cairn_core::schema::load::load(&folder)?;
+    let change = cairn_core::schema::ddl::ChangeRequest {
+        sources,
+        ..Default::default()
+    };
+    app.context.apply_schema(&change, false).await?;
+    let (_, spec) = server
+        .send(server.client.get(server.url("/api/openapi.json")))
+        .await;
+    let schemas = &spec["components"]["schemas"];
+    assert!(schemas["Locale"]["properties"].get("isDefault").is_some());
+    assert!(schemas["LocaleEntry"]["properties"].get("label").is_some());
+    let list = &spec["paths"]["/api/locales"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"];
+    assert_eq!(
+        list["properties"]["data"]["items"]["$ref"],
+        "#/components/schemas/LocaleEntry"
+    );
+    server.stop().await;
+    Ok(())
 }
 
 /// The official `@strapi/client` from npm, run by Node against Cairn.

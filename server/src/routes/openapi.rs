@@ -16,7 +16,7 @@ static SWAGGER_CONFIG: LazyLock<Arc<Config<'static>>> =
     LazyLock::new(|| Arc::new(Config::from("/api/openapi.json")));
 
 async fn openapi_json(context: web::Data<AppContext>) -> ApiResult<HttpResponse> {
-    let document = openapi::document(&context.schema());
+    let document = openapi::document(&context.schema(), &context.config().api);
     let body = document
         .to_json()
         .map_err(|e| ApiError::from(cairn_core::Error::internal(e)))?;

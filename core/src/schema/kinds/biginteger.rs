@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use utoipa::openapi::schema::Schema;
 
-use super::openapi::string;
+use super::openapi::{Values, string};
 use super::rules::NumberRules;
 use super::{Capabilities, FieldKind, KindDef, Widget, settings};
 use crate::schema::column::ColumnType;
@@ -51,8 +51,9 @@ impl FieldKind for BigIntegerKind {
         Ok(Value::String(n.to_string()))
     }
 
-    fn json_schema(&self) -> Schema {
+    fn json_schema(&self, _: Values) -> Schema {
         string()
+            .pattern(Some("^-?[0-9]+$"))
             .description(Some("A 64-bit integer, as a string"))
             .into()
     }

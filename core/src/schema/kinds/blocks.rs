@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 
+use super::openapi::{Values, string};
 use super::{Capabilities, FieldKind, KindDef, Unique, Widget};
 use crate::schema::column::ColumnType;
 
@@ -48,9 +49,14 @@ impl FieldKind for BlocksKind {
         }
     }
 
-    fn json_schema(&self) -> Schema {
+    fn json_schema(&self, _: Values) -> Schema {
         ArrayBuilder::new()
-            .items(ObjectBuilder::new().schema_type(Type::Object))
+            .items(
+                ObjectBuilder::new()
+                    .schema_type(Type::Object)
+                    .property("type", string())
+                    .required("type"),
+            )
             .into()
     }
 

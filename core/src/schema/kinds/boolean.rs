@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
+use super::openapi::Values;
 use super::{Capabilities, FieldKind, KindDef, Unique, Widget};
 use crate::schema::column::ColumnType;
 
@@ -41,7 +42,7 @@ impl FieldKind for BooleanKind {
         }
     }
 
-    fn json_schema(&self) -> Schema {
+    fn json_schema(&self, _: Values) -> Schema {
         ObjectBuilder::new().schema_type(Type::Boolean).into()
     }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use utoipa::openapi::schema::{KnownFormat, Schema, SchemaFormat};
 
-use super::openapi::string;
+use super::openapi::{Values, string};
 use super::{Capabilities, FieldKind, KindDef, Widget};
 use crate::schema::column::ColumnType;
 use crate::time::parse_date;
@@ -41,7 +41,7 @@ impl FieldKind for DateKind {
         Ok(Value::String(date.format("%Y-%m-%d").to_string()))
     }
 
-    fn json_schema(&self) -> Schema {
+    fn json_schema(&self, _: Values) -> Schema {
         string()
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
             .into()

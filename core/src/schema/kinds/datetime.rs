@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use utoipa::openapi::schema::{KnownFormat, Schema, SchemaFormat};
 
-use super::openapi::string;
+use super::openapi::{Values, string};
 use super::{Capabilities, FieldKind, KindDef, Widget};
 use crate::schema::column::ColumnType;
 use crate::time::{format_datetime, parse_datetime};
@@ -42,7 +42,7 @@ impl FieldKind for DateTimeKind {
         Ok(Value::String(format_datetime(datetime)))
     }
 
-    fn json_schema(&self) -> Schema {
+    fn json_schema(&self, _: Values) -> Schema {
         string()
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
             .into()

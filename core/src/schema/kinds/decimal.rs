@@ -7,8 +7,9 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Value, json};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{Schema, Type};
 
+use super::openapi::{Values, number};
 use super::rules::NumberRules;
 use super::{Capabilities, FieldKind, KindDef, Widget, settings};
 use crate::schema::column::{ColumnType, DECIMAL_PRECISION, DECIMAL_SCALE};
@@ -63,8 +64,19 @@ impl FieldKind for DecimalKind {
         Ok(Value::from(n))
     }
 
-    fn json_schema(&self) -> Schema {
-        ObjectBuilder::new().schema_type(Type::Number).into()
+    fn json_schema(&self, values: Values) -> Schema {
+        let integral_digits = DECIMAL_PRECISION - DECIMAL_SCALE;
+        let decimal = number(Type::Number, &self.rules, values).description(Some(format!(
+            "At most {integral_digits} digits before the point and {DECIMAL_SCALE} after it"
+        )));
+        if values == Values::Returned {
+            return decimal.into();
+        }
+        let integral = 10_f64.powf(f64::from(integral_digits));
+        decimal
+            .exclusive_minimum(Some(-integral))
+            .exclusive_maximum(Some(integral))
+            .into()
     }
 
     fn example(&self, _field: &str) -> Option<Value> {

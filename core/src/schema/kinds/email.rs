@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use utoipa::openapi::schema::{KnownFormat, Schema, SchemaFormat};
 
-use super::openapi::string;
+use super::openapi::{Values, text};
 use super::rules::TextRules;
 use super::{Capabilities, FieldKind, KindDef, Widget, settings};
 use crate::schema::column::{ColumnType, DEFAULT_STRING_LENGTH};
@@ -65,8 +65,8 @@ impl FieldKind for EmailKind {
         }
     }
 
-    fn json_schema(&self) -> Schema {
-        string()
+    fn json_schema(&self, values: Values) -> Schema {
+        text(&self.rules, Some(DEFAULT_STRING_LENGTH), values)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
             .into()
     }

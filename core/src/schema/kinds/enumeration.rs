@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use utoipa::openapi::schema::Schema;
 
-use super::openapi::string;
+use super::openapi::{Values, string};
 use super::settings::{Input, Setting};
 use super::{Capabilities, FieldKind, KindDef, Options, Widget};
 use crate::schema::column::{ColumnType, DEFAULT_STRING_LENGTH};
@@ -71,7 +71,7 @@ impl FieldKind for EnumerationKind {
         }
     }
 
-    fn json_schema(&self) -> Schema {
+    fn json_schema(&self, _: Values) -> Schema {
         string().enum_values(Some(self.values.clone())).into()
     }
 

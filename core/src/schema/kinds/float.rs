@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use serde_json::{Value, json};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{Schema, Type};
 
+use super::openapi::{Values, number};
 use super::rules::NumberRules;
 use super::{Capabilities, FieldKind, KindDef, Widget, settings};
 use crate::schema::column::ColumnType;
@@ -47,8 +48,8 @@ impl FieldKind for FloatKind {
         Ok(Value::from(n))
     }
 
-    fn json_schema(&self) -> Schema {
-        ObjectBuilder::new().schema_type(Type::Number).into()
+    fn json_schema(&self, values: Values) -> Schema {
+        number(Type::Number, &self.rules, values).into()
     }
 
     fn example(&self, _field: &str) -> Option<Value> {

@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use serde_json::{Value, json};
-use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::schema::{KnownFormat, Schema, SchemaFormat, Type};
 
+use super::openapi::{Values, number};
 use super::rules::NumberRules;
 use super::{Capabilities, FieldKind, KindDef, Widget, settings};
 use crate::schema::column::ColumnType;
@@ -47,9 +48,21 @@ impl FieldKind for IntegerKind {
         Ok(Value::from(n))
     }
 
-    fn json_schema(&self) -> Schema {
-        ObjectBuilder::new()
-            .schema_type(Type::Integer)
+    fn json_schema(&self, values: Values) -> Schema {
+        // A 32-bit column: the rules narrow its range, never widen it.
+        let bounded = NumberRules {
+            min: Some(
+                self.rules
+                    .min
+                    .map_or(f64::from(i32::MIN), |min| min.max(f64::from(i32::MIN))),
+            ),
+            max: Some(
+                self.rules
+                    .max
+                    .map_or(f64::from(i32::MAX), |max| max.min(f64::from(i32::MAX))),
+            ),
+        };
+        number(Type::Integer, &bounded, values)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
             .into()
     }

@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use serde_json::Value;
-use utoipa::openapi::schema::{ObjectBuilder, Schema};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType};
 
+use super::openapi::Values;
 use super::{Capabilities, FieldKind, KindDef, Unique, Widget};
 use crate::schema::column::ColumnType;
 
@@ -39,8 +40,11 @@ impl FieldKind for JsonKind {
         Ok(value.clone())
     }
 
-    fn json_schema(&self) -> Schema {
-        ObjectBuilder::new().into()
+    fn json_schema(&self, _: Values) -> Schema {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::AnyValue)
+            .description(Some("Any JSON value"))
+            .into()
     }
 
     fn example(&self, _field: &str) -> Option<Value> {

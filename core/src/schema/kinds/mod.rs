@@ -38,6 +38,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 use utoipa::openapi::schema::Schema;
 
+pub use openapi::Values;
 pub use options::Options;
 pub use settings::{Input, Setting};
 pub use widget::Widget;
@@ -142,8 +143,9 @@ pub trait FieldKind: fmt::Debug + Send + Sync {
     /// returns its canonical JSON, as it is stored and returned.
     fn normalize(&self, value: &Value) -> Result<Value, String>;
 
-    /// The OpenAPI schema of a value (never null) as the API returns it.
-    fn json_schema(&self) -> Schema;
+    /// The OpenAPI schema of a value (never null): as reads return it, or
+    /// as writes must give it.
+    fn json_schema(&self, values: Values) -> Schema;
 
     /// A plausible value of the field `field`, for examples in the API's
     /// description; `None` when no short example says anything useful.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use utoipa::openapi::schema::{KnownFormat, Schema, SchemaFormat};
 
-use super::openapi::string;
+use super::openapi::{Values, text};
 use super::rules::TextRules;
 use super::settings::{MAX_LENGTH, MIN_LENGTH};
 use super::{Capabilities, FieldKind, KindDef, Unique, Widget};
@@ -51,8 +51,8 @@ impl FieldKind for PasswordKind {
         self.rules.check(value, Some(DEFAULT_STRING_LENGTH))
     }
 
-    fn json_schema(&self) -> Schema {
-        string()
+    fn json_schema(&self, values: Values) -> Schema {
+        text(&self.rules, Some(DEFAULT_STRING_LENGTH), values)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Password)))
             .into()
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use utoipa::openapi::schema::Schema;
 
-use super::openapi::string;
+use super::openapi::{Values, text};
 use super::rules::TextRules;
 use super::{Capabilities, FieldKind, KindDef, Widget, settings};
 use crate::schema::column::{ColumnType, DEFAULT_STRING_LENGTH};
@@ -58,8 +58,8 @@ impl FieldKind for StringKind {
         self.rules.check(value, Some(DEFAULT_STRING_LENGTH))
     }
 
-    fn json_schema(&self) -> Schema {
-        string().into()
+    fn json_schema(&self, values: Values) -> Schema {
+        text(&self.rules, Some(DEFAULT_STRING_LENGTH), values).into()
     }
 
     fn example(&self, field: &str) -> Option<Value> {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use utoipa::openapi::schema::Schema;
 
-use super::openapi::string;
+use super::openapi::{Values, text};
 use super::rules::TextRules;
 use super::{Capabilities, FieldKind, KindDef, Unique, Widget, settings};
 use crate::schema::column::ColumnType;
@@ -65,8 +65,8 @@ impl FieldKind for TextKind {
         self.rules.check(value, None)
     }
 
-    fn json_schema(&self) -> Schema {
-        string().into()
+    fn json_schema(&self, values: Values) -> Schema {
+        text(&self.rules, None, values).into()
     }
 
     fn example(&self, field: &str) -> Option<Value> {

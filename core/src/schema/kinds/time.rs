@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use utoipa::openapi::schema::Schema;
 
-use super::openapi::string;
+use super::openapi::{Values, string};
 use super::{Capabilities, FieldKind, KindDef, Widget};
 use crate::schema::column::ColumnType;
 use crate::time::{format_time, parse_time};
@@ -41,8 +41,15 @@ impl FieldKind for TimeKind {
         Ok(Value::String(format_time(time)))
     }
 
-    fn json_schema(&self) -> Schema {
-        string().examples([json!("09:30:00.000")]).into()
+    fn json_schema(&self, values: Values) -> Schema {
+        let time = string().examples([json!("09:30:00.000")]);
+        match values {
+            Values::Returned => time.pattern(Some("^[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}$")),
+            Values::Accepted => time.pattern(Some(
+                "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?$",
+            )),
+        }
+        .into()
     }
 
     fn example(&self, _field: &str) -> Option<Value> {

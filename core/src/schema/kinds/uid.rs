@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use serde_json::{Value, json};
-use utoipa::openapi::schema::Schema;
+use utoipa::openapi::schema::{AllOfBuilder, Schema};
 
-use super::openapi::string;
+use super::openapi::{Values, string, text};
 use super::rules::TextRules;
 use super::settings::{Input, MAX_LENGTH, MIN_LENGTH, REGEX, Setting};
 use super::{Capabilities, FieldKind, KindDef, Unique, Widget};
@@ -70,8 +70,19 @@ impl FieldKind for UidKind {
         }
     }
 
-    fn json_schema(&self) -> Schema {
-        string().into()
+    fn json_schema(&self, values: Values) -> Schema {
+        let uid = text(&self.rules, Some(DEFAULT_STRING_LENGTH), values)
+            .description(Some("Letters, digits and - _ . ~"));
+        let alphabet = "^[A-Za-z0-9._~-]*$";
+        match (values, self.rules.regex.is_some()) {
+            (Values::Returned, _) => uid.into(),
+            (Values::Accepted, false) => uid.pattern(Some(alphabet)).into(),
+            // Both patterns hold, and one schema has room for one.
+            (Values::Accepted, true) => AllOfBuilder::new()
+                .item(uid)
+                .item(string().pattern(Some(alphabet)))
+                .into(),
+        }
     }
 
     fn example(&self, _field: &str) -> Option<Value> {

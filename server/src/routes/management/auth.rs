@@ -23,8 +23,11 @@ pub struct LoginRequest {
     tag = "management",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = "`{ data: { token, user } }`"),
-        (status = 400, description = "Invalid email or password"),
+        (status = 200, description = "The session token and the administrator", body = ref("#/components/schemas/SignInResponse")),
+        (status = 400, description = "Invalid email or password, or a body that is not one", body = ref("#/components/schemas/Error")),
+        (status = 413, description = "The body is larger than server.max_body_bytes", body = ref("#/components/schemas/Error")),
+        (status = 429, description = "Too many failed sign-ins for the email or from the client address", body = ref("#/components/schemas/Error")),
+        (status = 500, description = "An internal failure, logged with the request id", body = ref("#/components/schemas/Error")),
     )
 )]
 #[post("/auth/login")]
@@ -53,7 +56,11 @@ pub async fn login(
     get,
     path = "/management/auth/me",
     tag = "management",
-    responses((status = 200, description = "`{ data: user }`"), (status = 401, description = "No valid session")),
+    responses(
+        (status = 200, description = "The administrator", body = ref("#/components/schemas/AdminUserResponse")),
+        (status = 401, description = "No valid admin session token", body = ref("#/components/schemas/Error")),
+        (status = 500, description = "An internal failure, logged with the request id", body = ref("#/components/schemas/Error")),
+    ),
     security(("bearer" = []))
 )]
 #[get("/auth/me")]

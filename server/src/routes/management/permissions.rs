@@ -13,7 +13,11 @@ use crate::http::extract::AdminSession;
     get,
     path = "/management/permissions/public",
     tag = "management",
-    responses((status = 200, description = "`{ data: { \"api::article.article\": [\"find\", \"findOne\"] } }`")),
+    responses(
+        (status = 200, description = "The grants in force", body = ref("#/components/schemas/PublicPermissionsResponse")),
+        (status = 401, description = "No valid admin session token", body = ref("#/components/schemas/Error")),
+        (status = 500, description = "An internal failure, logged with the request id", body = ref("#/components/schemas/Error")),
+    ),
     security(("bearer" = []))
 )]
 #[get("/permissions/public")]
@@ -30,9 +34,13 @@ pub async fn get_public_permissions(
     put,
     path = "/management/permissions/public",
     tag = "management",
+    request_body = ref("#/components/schemas/PublicPermissions"),
     responses(
-        (status = 200, description = "The grants in force"),
-        (status = 400, description = "An unknown content type or action"),
+        (status = 200, description = "The grants in force", body = ref("#/components/schemas/PublicPermissionsResponse")),
+        (status = 400, description = "An unknown content type or action", body = ref("#/components/schemas/Error")),
+        (status = 401, description = "No valid admin session token", body = ref("#/components/schemas/Error")),
+        (status = 413, description = "The body is larger than server.max_body_bytes", body = ref("#/components/schemas/Error")),
+        (status = 500, description = "An internal failure, logged with the request id", body = ref("#/components/schemas/Error")),
     ),
     security(("bearer" = []))
 )]

@@ -11,7 +11,17 @@ use crate::http::error::ApiResult;
 use crate::http::extract::AdminSession;
 
 /// Every content type (with its field ids) and component.
-#[utoipa::path(get, path = "/management/schema", tag = "management", responses((status = 200, description = "`{ data: { contentTypes, components } }`")), security(("bearer" = [])))]
+#[utoipa::path(
+    get,
+    path = "/management/schema",
+    tag = "management",
+    responses(
+        (status = 200, description = "The schema in force", body = ref("#/components/schemas/SchemaExportResponse")),
+        (status = 401, description = "No valid admin session token", body = ref("#/components/schemas/Error")),
+        (status = 500, description = "An internal failure, logged with the request id", body = ref("#/components/schemas/Error")),
+    ),
+    security(("bearer" = []))
+)]
 #[get("/schema")]
 pub async fn export_schema(context: web::Data<AppContext>, _session: AdminSession) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "data": SchemaExport::of(&context.schema()) }))
@@ -22,7 +32,14 @@ pub async fn export_schema(context: web::Data<AppContext>, _session: AdminSessio
     post,
     path = "/management/schema/plan",
     tag = "management",
-    responses((status = 200, description = "`{ data: { steps, destructive, text } }`"), (status = 400, description = "An invalid schema: details.errors name the file and attribute")),
+    request_body = ref("#/components/schemas/SchemaChange"),
+    responses(
+        (status = 200, description = "The plan", body = ref("#/components/schemas/SchemaPlanResponse")),
+        (status = 400, description = "An invalid change: details.errors name the definition and attribute", body = ref("#/components/schemas/Error")),
+        (status = 401, description = "No valid admin session token", body = ref("#/components/schemas/Error")),
+        (status = 413, description = "The body is larger than server.max_body_bytes", body = ref("#/components/schemas/Error")),
+        (status = 500, description = "An internal failure, logged with the request id", body = ref("#/components/schemas/Error")),
+    ),
     security(("bearer" = []))
 )]
 #[post("/schema/plan")]
@@ -41,7 +58,14 @@ pub async fn plan_schema(
     post,
     path = "/management/schema/apply",
     tag = "management",
-    responses((status = 200, description = "`{ data: { applied, steps, text } }`"), (status = 400, description = "An invalid schema, or data loss without allowDrop")),
+    request_body = ref("#/components/schemas/SchemaChange"),
+    responses(
+        (status = 200, description = "The plan, applied", body = ref("#/components/schemas/SchemaPlanResponse")),
+        (status = 400, description = "An invalid change, or data loss without allowDrop (details.destructive)", body = ref("#/components/schemas/Error")),
+        (status = 401, description = "No valid admin session token", body = ref("#/components/schemas/Error")),
+        (status = 413, description = "The body is larger than server.max_body_bytes", body = ref("#/components/schemas/Error")),
+        (status = 500, description = "An internal failure, logged with the request id", body = ref("#/components/schemas/Error")),
+    ),
     security(("bearer" = []))
 )]
 #[post("/schema/apply")]
