@@ -12,10 +12,7 @@ use super::versions::snapshot;
 use super::{Entries, Entry, Status, WriteOptions};
 use crate::error::{Error, Path, Result, ValidationErrors};
 use crate::schema::column::Storage;
-use crate::schema::system::{
-    CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, ID, LOCALE, PUBLISHED, PUBLISHED_AT, UPDATED_AT,
-    UPDATED_BY_ID,
-};
+use crate::schema::system::{CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, ID, INSERTED, LOCALE};
 use crate::time::now;
 
 impl Entries {
@@ -121,16 +118,7 @@ impl Entries {
     ) -> Result<i64> {
         let ct = &self.content_type;
         let timestamp = now();
-        let mut columns = vec![
-            Alias::new(DOCUMENT_ID),
-            Alias::new(LOCALE),
-            Alias::new(PUBLISHED),
-            Alias::new(PUBLISHED_AT),
-            Alias::new(CREATED_AT),
-            Alias::new(UPDATED_AT),
-            Alias::new(CREATED_BY_ID),
-            Alias::new(UPDATED_BY_ID),
-        ];
+        let mut columns: Vec<Alias> = INSERTED.iter().map(|c| Alias::new(*c)).collect();
         let mut select = Query::select();
         select
             .column(Alias::new(DOCUMENT_ID))

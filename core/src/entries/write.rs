@@ -28,8 +28,7 @@ use crate::schema::codec;
 use crate::schema::column::Storage;
 use crate::schema::naming::index_name;
 use crate::schema::system::{
-    CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, ID, LOCALE, PUBLISHED, PUBLISHED_AT, UPDATED_AT,
-    UPDATED_BY_ID, new_document_id,
+    DOCUMENT_ID, ID, INSERTED, LOCALE, PUBLISHED, UPDATED_AT, UPDATED_BY_ID, new_document_id,
 };
 use crate::time::now;
 
@@ -338,16 +337,7 @@ impl Entries {
                 existing.id
             }
             None => {
-                let mut columns = vec![
-                    Alias::new(DOCUMENT_ID),
-                    Alias::new(LOCALE),
-                    Alias::new(PUBLISHED),
-                    Alias::new(PUBLISHED_AT),
-                    Alias::new(CREATED_AT),
-                    Alias::new(UPDATED_AT),
-                    Alias::new(CREATED_BY_ID),
-                    Alias::new(UPDATED_BY_ID),
-                ];
+                let mut columns: Vec<Alias> = INSERTED.iter().map(|c| Alias::new(*c)).collect();
                 let mut row_values: Vec<Expr> = vec![
                     document_id.into(),
                     locale.into(),
@@ -500,12 +490,7 @@ impl Entries {
         changed: &mut Vec<String>,
     ) -> Result<()> {
         for field in &self.content_type.fields {
-            let Some(source_field) = field
-                .attribute
-                .kind
-                .scalar()
-                .and_then(|scalar| scalar.source_field())
-            else {
+            let Some(source_field) = field.attribute.kind.source_field() else {
                 continue;
             };
             if !is_empty(values.get(field.name())) {

@@ -3,6 +3,7 @@
 //! `locale` and `status` parameters, before it is checked against a schema.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -48,12 +49,13 @@ pub enum Filter {
     Or(Vec<Filter>),
     Not(Box<Filter>),
     /// `path` names a field, then fields of related types or components;
-    /// `at` is where the condition's operator was written (`filters.$or.1.title.$eq`).
+    /// `at` is where the condition's operator was written
+    /// (`filters.$or.1.title.$eq`), shared: lists clone their filters.
     Condition {
         path: Vec<String>,
         operator: Operator,
         operand: Operand,
-        at: Path,
+        at: Arc<Path>,
     },
 }
 

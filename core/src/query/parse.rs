@@ -16,6 +16,8 @@
 //!
 //! Field names are not checked here: that needs the schema (`resolve`).
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::ast::{
@@ -159,7 +161,7 @@ impl Parser<'_> {
                     path: field.to_vec(),
                     operator,
                     operand,
-                    at: path.child(operator.name()),
+                    at: Arc::new(path.child(operator.name())),
                 });
             }
             _ => {
@@ -216,7 +218,7 @@ impl Parser<'_> {
                         path: field.to_vec(),
                         operator,
                         operand,
-                        at: child_path,
+                        at: Arc::new(child_path),
                     }
                 }
                 name => {
@@ -654,7 +656,7 @@ mod tests {
                 path: path.iter().map(|s| (*s).to_owned()).collect(),
                 operator,
                 operand,
-                at: Path(at.iter().map(|s| (*s).to_owned()).collect()),
+                at: Arc::new(Path(at.iter().map(|s| (*s).to_owned()).collect())),
             };
         assert_eq!(
             parsed.filters,

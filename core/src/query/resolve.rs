@@ -263,7 +263,7 @@ impl<'s> Resolver<'s> {
                 match resolved {
                     Ok(condition) => Some(condition),
                     Err(message) => {
-                        self.errors.push(at.clone(), message);
+                        self.errors.push(Path::clone(at), message);
                         None
                     }
                 }
@@ -771,19 +771,10 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::config::QueryLimits;
+    use crate::config::ApiConfig;
     use crate::query::from_query_string;
     use crate::schema::build::build;
     use crate::schema::model::{ContentTypeSource, SchemaSources};
-
-    const LIMITS: QueryLimits = QueryLimits {
-        default_page_size: 25,
-        max_page_size: 100,
-        max_filter_depth: 8,
-        max_filter_conditions: 50,
-        max_operand_values: 200,
-        max_populate_depth: 5,
-    };
 
     /// Articles with a category, a private note and a password.
     fn schema() -> Schema {
@@ -830,7 +821,8 @@ mod tests {
     }
 
     fn errors(schema: &Schema, query: &str, include_private: bool) -> Vec<(String, String)> {
-        let query = from_query_string(query, &LIMITS).unwrap_or_else(|e| panic!("{e}"));
+        let limits = ApiConfig::default().query_limits();
+        let query = from_query_string(query, &limits).unwrap_or_else(|e| panic!("{e}"));
         let article = schema
             .content_type("api::article.article")
             .unwrap_or_else(|| panic!("no article"));

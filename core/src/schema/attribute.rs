@@ -79,6 +79,11 @@ impl Kind {
         self.scalar().is_none()
     }
 
+    /// The field an empty value is generated from (a uid's `targetField`).
+    pub fn source_field(&self) -> Option<&str> {
+        self.scalar().and_then(|scalar| scalar.source_field())
+    }
+
     /// Populated kinds stored in a column of the type's own table.
     pub fn is_structured(&self) -> bool {
         matches!(self, Kind::Component(_) | Kind::DynamicZone(_))

@@ -309,12 +309,7 @@ fn parse_attributes(
 
 fn check_uid_targets(fields: &[Field], origin: &Path, errors: &mut ValidationErrors) {
     for field in fields {
-        let Some(target) = field
-            .attribute
-            .kind
-            .scalar()
-            .and_then(|scalar| scalar.source_field())
-        else {
+        let Some(target) = field.attribute.kind.source_field() else {
             continue;
         };
         let path = origin

@@ -31,6 +31,10 @@ pub const COLUMNS: [&str; 9] = [
     UPDATED_BY_ID,
 ];
 
+/// The system columns an insert writes, in table order: all but the row
+/// id, which the database gives.
+pub const INSERTED: &[&str] = COLUMNS.split_at(1).1;
+
 /// Link tables: the owning row, the target (a document or a file), the order.
 pub const SOURCE_ID: &str = "source_id";
 pub const TARGET_DOCUMENT_ID: &str = "target_document_id";
