@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use cairn_tests::browser::{Browser, screenshot};
-use cairn_tests::{Backend, TestApp, TestResult, data};
+use cairn_tests::{Backend, TestApp, TestResult, data, json};
 use fantoccini::{Client, Locator, elements::Element};
 
 /// Runs a flow on SQLite and, with CAIRN_TEST_DATABASE_URL, on PostgreSQL,
@@ -201,6 +201,8 @@ browser_tests! {
         page.shot("type-editor").await?;
         page.click("edit-size").await?;
         page.find("field-values").await?;
+        // A default is typed as the kind's values are: one of the enumeration's.
+        page.select("field-default", "medium").await?;
         page.shot("field-form").await?;
         page.click("save-field").await?;
         page.click("review").await?;
@@ -209,12 +211,15 @@ browser_tests! {
         page.shot("plan").await?;
         page.click("apply").await?;
         assert!(page.text("flash").await?.contains("Applied"));
+        let product = page.app.context.schema().find_type("product").cloned().expect("the product type");
+        assert_eq!(product.field("size").and_then(|f| f.attribute.default.clone()), Some(json!("medium")));
 
         // Editing: rename a field, change an option, remove one (confirmed
         // in the page's dialog, then on the review).
         page.click("edit-title").await?;
         page.fill("field-name", "headline").await?;
         page.fill("field-max_length", "120").await?;
+        page.shot("field-settings").await?;
         page.click("save-field").await?;
         page.click("edit-slug").await?;
         page.select("field-target_field", "headline").await?;
