@@ -581,6 +581,7 @@ backend_tests! {
             ("/api/products?filters[stock][$contains]=1", "`$contains` works on text fields only"),
             ("/api/products?filters[specs][$eq]=1", "JSON fields can only be tested with $null or $notNull"),
             ("/api/products?filters[brand][$eq]=x", "compare a field of `brand`"),
+            ("/api/products?filters[image][$eq]=1", "media field `image` can only be tested with $null or $notNull"),
             ("/api/products?filters[name][$eq]=a&filters[name][$eq][x]=b", "given both as a value and as an object"),
             ("/api/products?sort=secret:asc", "cannot sort by private field `secret`"),
             ("/api/products?sort=tags.label:asc", "cannot sort by `tags.label`"),

@@ -120,7 +120,7 @@ impl<'a> Compiler<'a> {
                 let (select, _) = self.related_rows(hop, alias);
                 absence(Expr::exists(select), test)
             }
-            Leaf::Media { link } => {
+            Leaf::Media { link, .. } => {
                 let linked = Expr::exists(
                     Query::select()
                         .expr(Expr::val(1))

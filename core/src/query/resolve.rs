@@ -65,7 +65,7 @@ pub enum Leaf<'s> {
     /// A relation itself: whether it links to anything.
     Related(Hop<'s>),
     /// A media field: whether it holds any file.
-    Media { link: &'s Link },
+    Media { field: &'s Field, link: &'s Link },
     /// A component or dynamic zone as a whole: whether it is set.
     Structured { field: &'s Field },
     /// A value inside a component's JSON, at `keys`; in any item when the
@@ -256,7 +256,7 @@ impl<'s> Resolver<'s> {
                 let resolved = self
                     .path(content_type, path, Purpose::Filter)
                     .and_then(|path| {
-                        let name = path_name(path.hops.last(), &path.leaf);
+                        let name = path_name(&path.leaf);
                         let test = test(&path.leaf, *operator, operand, &name)?;
                         Ok(Condition::Test { path, test })
                     });
@@ -495,7 +495,7 @@ impl<'s> Resolver<'s> {
                         ));
                     }
                     let link = field.link.as_ref().ok_or_else(|| no_links(field))?;
-                    Leaf::Media { link }
+                    Leaf::Media { field, link }
                 }
                 (Purpose::Filter, Kind::Component(_) | Kind::DynamicZone(_), true) => {
                     Leaf::Structured { field }
@@ -630,16 +630,16 @@ impl<'s> Resolver<'s> {
     }
 }
 
-/// The name a condition's messages use: the last field of its path.
-fn path_name(last_hop: Option<&Hop<'_>>, leaf: &Leaf<'_>) -> String {
+/// The name a condition's messages use: the field its path ends at (a
+/// system field's own name never appears in them).
+fn path_name(leaf: &Leaf<'_>) -> String {
     match leaf {
         Leaf::Related(hop) => hop.field.name().to_owned(),
-        Leaf::Column { field, .. } | Leaf::Structured { field } | Leaf::Nested { field, .. } => {
-            field.name().to_owned()
-        }
-        Leaf::System { .. } | Leaf::Media { .. } => last_hop
-            .map(|hop| hop.field.name().to_owned())
-            .unwrap_or_default(),
+        Leaf::Column { field, .. }
+        | Leaf::Media { field, .. }
+        | Leaf::Structured { field }
+        | Leaf::Nested { field, .. } => field.name().to_owned(),
+        Leaf::System { column, .. } => (*column).to_owned(),
     }
 }
 
