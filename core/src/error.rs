@@ -44,6 +44,18 @@ pub enum Error {
     /// A request that contradicts the current state, e.g. unpublishing a draft.
     #[error("{0}")]
     InvalidState(String),
+    /// A write that started from an older version of a document than the
+    /// one saved since: applying it would silently undo that save.
+    #[error(
+        "this entry was saved again since you opened it (version {version}, {saved_at}{}); reload it and make your changes again",
+        saved_by.as_ref().map(|name| format!(", by {name}")).unwrap_or_default()
+    )]
+    Conflict {
+        /// The version now current.
+        version: i64,
+        saved_at: String,
+        saved_by: Option<String>,
+    },
     #[error("invalid email or password")]
     InvalidCredentials,
     /// Sign-in refused after repeated failures, until `retry_after` passes.
@@ -172,6 +184,8 @@ codes! {
     LocaleNotFound = 404, "NotFoundError", "locale_not_found";
     VersionNotFound = 404, "NotFoundError", "version_not_found";
     RecordNotFound = 404, "NotFoundError", "record_not_found";
+    /// A write that started from a version saved over since.
+    Conflict = 409, "ConflictError", "conflict";
     /// The route exists, but not for this method or this kind of type.
     MethodNotAllowed = 405, "MethodNotAllowedError", "method_not_allowed";
     /// A request body over the configured limit.
@@ -209,6 +223,7 @@ impl Error {
             Error::VersionNotFound { .. } => Code::VersionNotFound,
             Error::RecordNotFound { .. } => Code::RecordNotFound,
             Error::InvalidState(_) => Code::InvalidState,
+            Error::Conflict { .. } => Code::Conflict,
             Error::InvalidCredentials => Code::InvalidCredentials,
             Error::TooManyAttempts { .. } => Code::TooManyAttempts,
             Error::Unauthorized(_) => Code::Unauthorized,
@@ -238,6 +253,15 @@ impl Error {
             }
             Error::DestructivePlan { steps } => serde_json::json!({ "destructive": steps }),
             Error::RangeNotSatisfiable { size } => serde_json::json!({ "size": size }),
+            Error::Conflict {
+                version,
+                saved_at,
+                saved_by,
+            } => serde_json::json!({
+                "version": version,
+                "savedAt": saved_at,
+                "savedBy": saved_by,
+            }),
             _ => Value::Object(serde_json::Map::new()),
         }
     }

@@ -45,10 +45,22 @@ mod management;
         routes::management::locales::delete_locale,
         routes::management::permissions::get_public_permissions,
         routes::management::permissions::set_public_permissions,
+        routes::management::content::list_entries,
+        routes::management::content::create_entry,
+        routes::management::content::bulk_action,
+        routes::management::content::get_entry,
+        routes::management::content::update_entry,
+        routes::management::content::delete_entry,
+        routes::management::content::publish_entry,
+        routes::management::content::unpublish_entry,
+        routes::management::content::discard_draft,
+        routes::management::content::list_versions,
+        routes::management::content::get_version,
+        routes::management::content::restore_version,
     ),
     tags(
         (name = "health", description = "Liveness"),
-        (name = "management", description = "Administration: sign-in, schema, locales, permissions"),
+        (name = "management", description = "Administration: sign-in, schema, locales, permissions, content as editors manage it"),
         (name = "content", description = "Content types, Strapi v5 REST conventions"),
     )
 )]

@@ -11,6 +11,7 @@ mod entries;
 mod indexes;
 mod locales;
 mod management;
+mod management_content;
 mod media;
 mod relations;
 mod schema_apply;

@@ -43,6 +43,20 @@ impl From<admin_user::Model> for AdminUser {
     }
 }
 
+impl AdminUser {
+    /// How other administrators see this one: the name, or the email
+    /// when there is none.
+    pub fn display_name(&self) -> String {
+        let name = format!("{} {}", self.firstname, self.lastname);
+        let name = name.trim();
+        if name.is_empty() {
+            self.email.clone()
+        } else {
+            name.to_owned()
+        }
+    }
+}
+
 /// What creating an administrator takes.
 #[derive(Debug, Clone, Default)]
 pub struct NewAdmin {
@@ -143,6 +157,14 @@ pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<Option<AdminUs
         .await?
         .filter(|u| u.is_active)
         .map(AdminUser::from))
+}
+
+/// The name an administrator's saves are shown with, deactivated or not.
+pub async fn name_of(conn: &impl ConnectionTrait, id: i64) -> Result<Option<String>> {
+    Ok(admin_user::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(|model| AdminUser::from(model).display_name()))
 }
 
 async fn find_by_email(

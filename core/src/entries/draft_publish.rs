@@ -12,7 +12,9 @@ use super::versions::snapshot;
 use super::{Entries, Entry, Status, WriteOptions};
 use crate::error::{Error, Path, Result, ValidationErrors};
 use crate::schema::column::Storage;
-use crate::schema::system::{CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, ID, INSERTED, LOCALE};
+use crate::schema::system::{
+    CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, ID, INSERTED, LOCALE, PUBLISHED,
+};
 use crate::time::now;
 
 impl Entries {
@@ -22,6 +24,8 @@ impl Entries {
         self.require_draft_and_publish()?;
         let txn = self.db.begin_write().await?;
         let locale = self.locale(&txn, options.locale.as_deref()).await?;
+        self.check_version(&txn, document_id, &locale, options.expected_version)
+            .await?;
         self.publish_in(&txn, document_id, &locale, options.actor)
             .await?;
         self.commit(txn).await?;
@@ -34,16 +38,81 @@ impl Entries {
         self.require_draft_and_publish()?;
         let txn = self.db.begin_write().await?;
         let locale = self.locale(&txn, options.locale.as_deref()).await?;
-        let published = self.row(&txn, document_id, &locale, true).await?;
-        txn.execute(
-            &Query::delete()
-                .from_table(Alias::new(&self.content_type.table))
-                .and_where(Expr::col(Alias::new(ID)).eq(published.id))
-                .to_owned(),
-        )
-        .await?;
+        self.check_version(&txn, document_id, &locale, options.expected_version)
+            .await?;
+        // Says why when there is nothing to unpublish: no such document, or
+        // one that is not published.
+        self.row(&txn, document_id, &locale, true).await?;
+        self.unpublish_in(&txn, document_id, &locale).await?;
         self.commit(txn).await?;
         self.read_state(document_id, &locale, Status::Draft).await
+    }
+
+    /// Publishes the drafts of several documents in one locale, all or
+    /// none: the validation errors of every document are reported, each
+    /// under its documentId. Returns how many were published.
+    pub async fn publish_many(
+        &self,
+        document_ids: &[String],
+        options: &WriteOptions,
+    ) -> Result<u64> {
+        self.require_draft_and_publish()?;
+        let txn = self.db.begin_write().await?;
+        let locale = self.locale(&txn, options.locale.as_deref()).await?;
+        let mut errors = ValidationErrors::default();
+        for document_id in document_ids {
+            match self
+                .publish_in(&txn, document_id, &locale, options.actor)
+                .await
+            {
+                Ok(()) => {}
+                Err(Error::Validation(invalid)) => errors.extend(invalid.under(document_id)),
+                Err(other) => return Err(other),
+            }
+        }
+        errors.into_result()?;
+        self.commit(txn).await?;
+        Ok(document_ids.len() as u64)
+    }
+
+    /// Unpublishes several documents in one locale in one transaction;
+    /// those not published are left as they are. Returns how many were.
+    pub async fn unpublish_many(
+        &self,
+        document_ids: &[String],
+        options: &WriteOptions,
+    ) -> Result<u64> {
+        self.require_draft_and_publish()?;
+        let txn = self.db.begin_write().await?;
+        let locale = self.locale(&txn, options.locale.as_deref()).await?;
+        let mut unpublished = 0;
+        for document_id in document_ids {
+            if self.unpublish_in(&txn, document_id, &locale).await? {
+                unpublished += 1;
+            }
+        }
+        self.commit(txn).await?;
+        Ok(unpublished)
+    }
+
+    /// Deletes a document's published row in `locale`; false when it has none.
+    async fn unpublish_in(
+        &self,
+        txn: &DatabaseTransaction,
+        document_id: &str,
+        locale: &str,
+    ) -> Result<bool> {
+        let deleted = txn
+            .execute(
+                &Query::delete()
+                    .from_table(Alias::new(&self.content_type.table))
+                    .and_where(Expr::col(Alias::new(DOCUMENT_ID)).eq(document_id))
+                    .and_where(Expr::col(Alias::new(LOCALE)).eq(locale))
+                    .and_where(Expr::col(Alias::new(PUBLISHED)).eq(true))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(deleted.rows_affected() > 0)
     }
 
     /// Resets the draft to the published version.
@@ -51,6 +120,8 @@ impl Entries {
         self.require_draft_and_publish()?;
         let txn = self.db.begin_write().await?;
         let locale = self.locale(&txn, options.locale.as_deref()).await?;
+        self.check_version(&txn, document_id, &locale, options.expected_version)
+            .await?;
         let published = self.row(&txn, document_id, &locale, true).await?;
         let draft = self.row(&txn, document_id, &locale, false).await?;
         self.delete_row(&txn, draft.id).await?;

@@ -14,6 +14,11 @@ pub struct WriteOptions {
     pub actor: Option<i64>,
     /// Publish in the same transaction (draft & publish types).
     pub publish: bool,
+    /// The version the writer started from (`Entries::current_version`): a
+    /// write to a document saved again since is refused with
+    /// `Error::Conflict`, never applied over the newer save. `None` writes
+    /// over whatever is there.
+    pub expected_version: Option<i64>,
 }
 
 /// Options of a read.

@@ -2,7 +2,7 @@
 //! history, compare and restore.
 
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockType, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder,
@@ -13,13 +13,19 @@ use serde_json::{Map, Value};
 use super::links;
 use super::rows::Row;
 use super::{Entries, Entry, Status, WriteOptions};
+use crate::auth::admin_users;
+use crate::db::Backend;
 use crate::db::entities::version;
 use crate::error::{Error, Result};
 use crate::schema::attribute::Kind;
 use crate::schema::column::Storage;
 use crate::schema::registry::ContentType;
-use crate::schema::system::{DOCUMENT_ID, ID};
+use crate::schema::system::{DOCUMENT_ID, ID, LOCALE, PUBLISHED};
 use crate::time::{format_datetime, now};
+
+/// The status versions of a document's editable state are kept under:
+/// the draft, or the only row of a type without draft & publish.
+const EDITED: &str = "draft";
 
 /// Why a version was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,7 +164,7 @@ impl Entries {
             status: Set(if row.published && ct.draft_and_publish {
                 "published"
             } else {
-                "draft"
+                EDITED
             }
             .to_owned()),
             reason: Set(reason.as_str().to_owned()),
@@ -205,6 +211,78 @@ impl Entries {
                 .await?;
         }
         Ok(())
+    }
+
+    /// The newest version of a document's editable state (its draft, with
+    /// draft & publish) in one locale: what an editor starts from, and what
+    /// a write with `WriteOptions::expected_version` is checked against.
+    pub async fn current_version(
+        &self,
+        document_id: &str,
+        locale: Option<&str>,
+    ) -> Result<Option<VersionSummary>> {
+        let conn = self.db.conn();
+        let locale = self.locale(conn, locale).await?;
+        Ok(self
+            .newest_edit(conn, document_id, &locale)
+            .await?
+            .as_ref()
+            .map(summary))
+    }
+
+    async fn newest_edit(
+        &self,
+        conn: &impl ConnectionTrait,
+        document_id: &str,
+        locale: &str,
+    ) -> Result<Option<version::Model>> {
+        Ok(version::Entity::find()
+            .filter(version::Column::TypeUid.eq(self.content_type.uid.as_str()))
+            .filter(version::Column::DocumentId.eq(document_id))
+            .filter(version::Column::Locale.eq(locale))
+            .filter(version::Column::Status.eq(EDITED))
+            .order_by_desc(version::Column::Id)
+            .one(conn)
+            .await?)
+    }
+
+    /// Refuses a write that started from another version than the newest
+    /// (`expected`), naming who saved that one and when. The document's
+    /// editable row is locked first on PostgreSQL, so two writers that
+    /// started from one version cannot both pass; SQLite's write
+    /// transactions already take turns.
+    pub(super) async fn check_version(
+        &self,
+        txn: &DatabaseTransaction,
+        document_id: &str,
+        locale: &str,
+        expected: Option<i64>,
+    ) -> Result<()> {
+        let Some(expected) = expected else {
+            return Ok(());
+        };
+        if self.db.backend() == Backend::Postgres {
+            let ct = &self.content_type;
+            let mut lock = Query::select();
+            lock.column(Alias::new(ID))
+                .from(Alias::new(&ct.table))
+                .and_where(Expr::col(Alias::new(DOCUMENT_ID)).eq(document_id))
+                .and_where(Expr::col(Alias::new(LOCALE)).eq(locale))
+                .and_where(Expr::col(Alias::new(PUBLISHED)).eq(Status::Draft.reads_published(ct)))
+                .lock(LockType::Update);
+            txn.query_all(&lock).await?;
+        }
+        match self.newest_edit(txn, document_id, locale).await? {
+            Some(newest) if newest.id != expected => Err(Error::Conflict {
+                version: newest.id,
+                saved_at: format_datetime(newest.created_at),
+                saved_by: match newest.created_by_id {
+                    Some(id) => admin_users::name_of(txn, id).await?,
+                    None => None,
+                },
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// The versions of a document in one locale, newest first.
@@ -276,7 +354,7 @@ impl Entries {
             &WriteOptions {
                 locale: Some(locale.clone()),
                 actor,
-                publish: false,
+                ..WriteOptions::default()
             },
         )
         .await

@@ -112,6 +112,8 @@ impl Entries {
     ) -> Result<Entry> {
         let txn = self.db.begin_write().await?;
         let locale = self.locale(&txn, options.locale.as_deref()).await?;
+        self.check_version(&txn, document_id, &locale, options.expected_version)
+            .await?;
         self.update_in(
             &txn,
             document_id,
@@ -184,27 +186,63 @@ impl Entries {
     /// Deletes a document in some locales (all states). Deleting its last
     /// locale removes the document: links pointing at it go too.
     pub async fn delete(&self, document_id: &str, scope: LocaleScope) -> Result<u64> {
-        let ct = &self.content_type;
         let txn = self.db.begin_write().await?;
-        let locale = match (&scope, ct.localized) {
+        let locale = self.deleted_locale(&txn, &scope).await?;
+        let deleted = self.delete_in(&txn, document_id, locale.as_deref()).await?;
+        self.commit(txn).await?;
+        Ok(deleted)
+    }
+
+    /// Deletes several documents in some locales in one transaction, all or
+    /// none. Returns how many rows went.
+    pub async fn delete_many(&self, document_ids: &[String], scope: LocaleScope) -> Result<u64> {
+        let txn = self.db.begin_write().await?;
+        let locale = self.deleted_locale(&txn, &scope).await?;
+        let mut deleted = 0;
+        for document_id in document_ids {
+            deleted += self.delete_in(&txn, document_id, locale.as_deref()).await?;
+        }
+        self.commit(txn).await?;
+        Ok(deleted)
+    }
+
+    /// The one locale a delete removes; `None` for all of them (and in
+    /// types without locales).
+    async fn deleted_locale(
+        &self,
+        conn: &impl ConnectionTrait,
+        scope: &LocaleScope,
+    ) -> Result<Option<String>> {
+        Ok(match (scope, self.content_type.localized) {
             (_, false) | (LocaleScope::All, true) => None,
-            (LocaleScope::Default, true) => Some(locales::default_code(&txn).await?),
+            (LocaleScope::Default, true) => Some(locales::default_code(conn).await?),
             (LocaleScope::One(code), true) => Some(code.clone()),
-        };
+        })
+    }
+
+    /// The rows of a document in `locale` (all when `None`), its versions
+    /// there, and — when it was its last locale — the links to it.
+    async fn delete_in(
+        &self,
+        txn: &DatabaseTransaction,
+        document_id: &str,
+        locale: Option<&str>,
+    ) -> Result<u64> {
+        let ct = &self.content_type;
         let table = Alias::new(&ct.table);
         let mut condition = Query::delete();
         condition
             .from_table(table.clone())
             .and_where(Expr::col(Alias::new(DOCUMENT_ID)).eq(document_id));
-        if let Some(locale) = &locale {
-            condition.and_where(Expr::col(Alias::new(LOCALE)).eq(locale.as_str()));
+        if let Some(locale) = locale {
+            condition.and_where(Expr::col(Alias::new(LOCALE)).eq(locale));
         }
         let deleted = txn.execute(&condition).await?.rows_affected();
         if deleted == 0 {
-            return Err(self.not_found(document_id, locale));
+            return Err(self.not_found(document_id, locale.map(str::to_owned)));
         }
         let remaining = scalar_i64(
-            &txn,
+            txn,
             &Query::select()
                 .expr(Func::count(Expr::col(Alias::new(ID))))
                 .from(table)
@@ -214,16 +252,9 @@ impl Entries {
         .await?
         .unwrap_or(0);
         if remaining == 0 {
-            links::forget_document(&txn, &self.schema, &ct.uid, document_id).await?;
+            links::forget_document(txn, &self.schema, &ct.uid, document_id).await?;
         }
-        versions::forget(
-            &txn,
-            &ct.uid,
-            document_id,
-            locale.as_deref().filter(|_| remaining > 0),
-        )
-        .await?;
-        self.commit(txn).await?;
+        versions::forget(txn, &ct.uid, document_id, locale.filter(|_| remaining > 0)).await?;
         Ok(deleted)
     }
 

@@ -49,8 +49,8 @@ pub async fn run(
             let entries = context.entries(&content_type)?;
             let options = WriteOptions {
                 locale,
-                actor: None,
                 publish,
+                ..WriteOptions::default()
             };
             let input: Box<dyn BufRead> = if file.as_os_str() == "-" {
                 Box::new(std::io::stdin().lock())

@@ -16,11 +16,13 @@ pub fn query(context: &AppContext, request: &HttpRequest) -> ApiResult<Arc<Query
     Ok(context.parse_query(request.query_string())?)
 }
 
-/// A delete's query: it takes `locale` only (`*` for every locale).
-pub fn delete_query(context: &AppContext, request: &HttpRequest) -> ApiResult<Arc<Query>> {
+/// The query of a request about one document's state (a delete, a
+/// publish): `locale` only (`*` for every locale, where that means
+/// something), and `status` where it does.
+pub fn locale_query(context: &AppContext, request: &HttpRequest) -> ApiResult<Arc<Query>> {
     let query = query(context, request)?;
     if query.filters.is_some() || !query.populate.is_empty() || query.fields.is_some() {
-        return Err(ApiError::bad_request("a delete takes only `locale`"));
+        return Err(ApiError::bad_request("this request takes only `locale`"));
     }
     Ok(query)
 }

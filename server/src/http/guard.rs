@@ -235,6 +235,7 @@ impl<R> Guarded<R> {
             locale: query.locale.clone(),
             actor: self.principal.actor(),
             publish: query.status == Some(Status::Published),
+            expected_version: None,
         }
     }
 

@@ -3,7 +3,10 @@
 //! its comment). The schemathesis run in CI holds them to the responses.
 
 use serde_json::json;
-use utoipa::openapi::schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat,
+    SchemaType, Type,
+};
 use utoipa::openapi::{ComponentsBuilder, RefOr};
 
 use super::{closed, date_time, list, reference, string, typed};
@@ -38,6 +41,134 @@ pub fn schemas(components: ComponentsBuilder) -> ComponentsBuilder {
             "PublicPermissionsResponse",
             data(reference("PublicPermissions")),
         )
+        .schema("ManagedEntry", managed_entry())
+        .schema(
+            "ManagedEntryResponse",
+            members(
+                typed(Type::Object),
+                &[
+                    ("data", reference("ManagedEntry")),
+                    ("meta", saved_version().into()),
+                ],
+            ),
+        )
+        .schema(
+            "ManagedEntryListResponse",
+            members(
+                typed(Type::Object),
+                &[
+                    ("data", list(reference("ManagedEntry")).into()),
+                    (
+                        "meta",
+                        members(
+                            typed(Type::Object),
+                            &[("pagination", reference("Pagination"))],
+                        )
+                        .into(),
+                    ),
+                ],
+            ),
+        )
+        .schema("Version", version(false))
+        .schema("VersionWithData", version(true))
+        .schema("VersionListResponse", data(list(reference("Version"))))
+        .schema("VersionResponse", data(reference("VersionWithData")))
+        .schema(
+            "BulkResponse",
+            data(members(
+                typed(Type::Object),
+                &[("count", typed(Type::Integer).minimum(Some(0)).into())],
+            )),
+        )
+}
+
+/// An entry as the content manager reads it (private fields included):
+/// its fields depend on its type, whose own schema the content API's
+/// paths describe.
+fn managed_entry() -> Schema {
+    members(
+        typed(Type::Object),
+        &[
+            ("id", typed(Type::Integer).into()),
+            ("documentId", string().into()),
+        ],
+    )
+    .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+    .into()
+}
+
+/// The version a read found: `meta` of a managed document.
+fn saved_version() -> ObjectBuilder {
+    let nullable_integer =
+        || ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::Integer, Type::Null]));
+    members(
+        typed(Type::Object),
+        &[
+            (
+                "version",
+                nullable_integer()
+                    .description(Some(
+                        "The version to name in If-Match; null before any save",
+                    ))
+                    .into(),
+            ),
+            (
+                "savedAt",
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+                    .into(),
+            ),
+            (
+                "savedBy",
+                nullable_integer()
+                    .description(Some("The administrator who saved it"))
+                    .into(),
+            ),
+        ],
+    )
+}
+
+/// `entries::VersionSummary`, and `entries::Version` with its data.
+fn version(with_data: bool) -> Schema {
+    let nullable =
+        |kind: Type| ObjectBuilder::new().schema_type(SchemaType::from_iter([kind, Type::Null]));
+    let object = members(
+        typed(Type::Object),
+        &[
+            ("id", typed(Type::Integer).into()),
+            ("documentId", string().into()),
+            ("locale", nullable(Type::String).into()),
+            (
+                "status",
+                string().enum_values(Some(["draft", "published"])).into(),
+            ),
+            (
+                "reason",
+                string()
+                    .enum_values(Some(["create", "update", "publish", "discard", "restore"]))
+                    .into(),
+            ),
+            ("createdAt", date_time().into()),
+            ("createdBy", nullable(Type::Integer).into()),
+        ],
+    );
+    if !with_data {
+        return object.into();
+    }
+    members(
+        object,
+        &[(
+            "data",
+            typed(Type::Object)
+                .description(Some(
+                    "The fields as they were: values, relation documentIds, file ids",
+                ))
+                .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+                .into(),
+        )],
+    )
+    .into()
 }
 
 /// `{ data: … }`.

@@ -20,7 +20,7 @@ use cairn_core::schema::TypeKind;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::http::content_request::{data, delete_query, document_not_found, locale_scope, query};
+use crate::http::content_request::{data, document_not_found, locale_query, locale_scope, query};
 use crate::http::envelope::{entry_body, page_body};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::guard::{
@@ -157,7 +157,7 @@ async fn delete(
     guarded: Guarded<Delete>,
     path: web::Path<DocumentPath>,
 ) -> ApiResult<HttpResponse> {
-    let query = delete_query(&context, &request)?;
+    let query = locale_query(&context, &request)?;
     guarded
         .entries(&context)?
         .delete(&path.document_id, locale_scope(&query))
@@ -171,7 +171,7 @@ async fn delete_single(
     context: web::Data<AppContext>,
     guarded: Guarded<DeleteSingle>,
 ) -> ApiResult<HttpResponse> {
-    let query = delete_query(&context, &request)?;
+    let query = locale_query(&context, &request)?;
     let entries = guarded.entries(&context)?;
     let document_id = entries
         .single_document_id()
