@@ -22,6 +22,12 @@ pub enum AdminError {
     /// A request the UI never sends (a malformed form or path).
     BadRequest(String),
     NotFound(String),
+    /// Something that was there and is not any more (an entry deleted
+    /// since its link was made), with the page to go back to.
+    Gone {
+        message: String,
+        back: String,
+    },
     Engine(Error),
 }
 
@@ -40,9 +46,9 @@ impl std::fmt::Display for AdminError {
             AdminError::Csrf => f.write_str(
                 "This form has expired or did not come from Cairn, so nothing was changed. Go back, reload the page and try again.",
             ),
-            AdminError::BadRequest(message) | AdminError::NotFound(message) => {
-                f.write_str(message)
-            }
+            AdminError::BadRequest(message)
+            | AdminError::NotFound(message)
+            | AdminError::Gone { message, .. } => f.write_str(message),
             AdminError::Engine(error) => write!(f, "{error}"),
         }
     }
@@ -56,7 +62,9 @@ impl AdminError {
             AdminError::Redirect(_) => (StatusCode::SEE_OTHER, "Redirect", message),
             AdminError::Csrf => (StatusCode::FORBIDDEN, "Form expired", message),
             AdminError::BadRequest(_) => (StatusCode::BAD_REQUEST, "Bad request", message),
-            AdminError::NotFound(_) => (StatusCode::NOT_FOUND, "Not found", message),
+            AdminError::NotFound(_) | AdminError::Gone { .. } => {
+                (StatusCode::NOT_FOUND, "Not found", message)
+            }
             AdminError::Engine(error) => {
                 let code = error.code();
                 if code.is_internal() {
@@ -103,7 +111,10 @@ impl ResponseError for AdminError {
                 .finish();
         }
         let (status, title, message) = self.describe();
-        let page = ErrorPage::new(status.as_u16(), title, message);
+        let mut page = ErrorPage::new(status.as_u16(), title, message);
+        if let AdminError::Gone { back, .. } = self {
+            page.back = Some(back.clone());
+        }
         match page.render() {
             Ok(body) => HttpResponse::build(status)
                 .content_type("text/html; charset=utf-8")

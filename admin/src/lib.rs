@@ -10,6 +10,7 @@
 
 mod assets;
 mod attribute_form;
+mod content;
 mod error;
 mod form;
 mod pages;
@@ -28,6 +29,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(routes::setup::configure)
             .configure(routes::auth::configure)
             .configure(routes::shell::configure)
-            .configure(routes::builder::configure),
+            .configure(routes::content::configure)
+            .configure(routes::history::configure)
+            .configure(routes::entry::configure)
+            .configure(routes::builder::configure)
+            .default_service(web::to(routes::shell::not_found)),
     );
 }

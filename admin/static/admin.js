@@ -47,6 +47,124 @@
       });
     });
 
+    // Buttons that change or remove content say what they will do first.
+    document.querySelectorAll("button[data-confirm-click]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        if (!window.confirm(button.getAttribute("data-confirm-click"))) event.preventDefault();
+      });
+    });
+
+    // Length counters beside inputs with a maximum.
+    document.querySelectorAll("[data-counter][maxlength]").forEach(function (input) {
+      // The hint that states the limit becomes the counter.
+      var counter = document.getElementById(input.id + "-hint");
+      if (!counter) {
+        counter = document.createElement("p");
+        counter.className = "hint";
+        input.insertAdjacentElement("afterend", counter);
+      }
+      counter.setAttribute("aria-live", "polite");
+      var max = input.getAttribute("maxlength");
+      var update = function () { counter.textContent = input.value.length + " / " + max + " characters"; };
+      input.addEventListener("input", update);
+      update();
+    });
+
+    // Relation pickers suggest related entries while typing.
+    document.querySelectorAll("input[data-lookup]").forEach(function (input) {
+      var list = document.getElementById(input.getAttribute("list"));
+      var timer = null;
+      var asked = "";
+      input.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          var text = input.value.trim();
+          if (text === asked) return;
+          asked = text;
+          fetch("/admin/content/" + encodeURIComponent(input.getAttribute("data-lookup")) +
+            "/lookup?q=" + encodeURIComponent(text), { credentials: "same-origin" })
+            .then(function (response) { return response.ok ? response.json() : []; })
+            .then(function (found) {
+              if (!list || asked !== text) return;
+              list.textContent = "";
+              found.forEach(function (item) {
+                var option = document.createElement("option");
+                option.value = item.documentId;
+                option.label = item.label;
+                option.textContent = item.label;
+                list.appendChild(option);
+              });
+            })
+            .catch(function () { /* suggestions are a convenience */ });
+        }, 150);
+      });
+    });
+
+    // Entry forms: what is typed is kept in this browser until it is saved,
+    // and leaving with unsaved changes asks first.
+    document.querySelectorAll("form[data-unsaved-warning]").forEach(function (form) {
+      var key = "cairn-unsaved:" + form.getAttribute("action");
+      var dirty = false;
+      var values = function () {
+        var pairs = [];
+        new FormData(form).forEach(function (value, name) {
+          if (name !== "csrf" && typeof value === "string" && form.elements[name] && form.elements[name].type !== "password") pairs.push([name, value]);
+        });
+        return pairs;
+      };
+      var initial = JSON.stringify(values());
+      var save = function () {
+        var now = JSON.stringify(values());
+        dirty = now !== initial;
+        try {
+          if (dirty) localStorage.setItem(key, JSON.stringify({ at: new Date().toISOString(), version: form.getAttribute("data-version"), pairs: JSON.parse(now) }));
+          else localStorage.removeItem(key);
+        } catch (e) { /* storage full or private mode */ }
+      };
+      var timer = null;
+      form.addEventListener("input", function () { dirty = true; clearTimeout(timer); timer = setTimeout(save, 400); });
+      form.addEventListener("change", function () { dirty = true; save(); });
+      form.addEventListener("submit", function () {
+        dirty = false;
+        try { localStorage.removeItem(key); } catch (e) { /* private mode */ }
+      });
+      window.addEventListener("beforeunload", function (event) {
+        if (dirty) { event.preventDefault(); event.returnValue = ""; }
+      });
+      var kept = null;
+      try { kept = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { kept = null; }
+      if (kept && JSON.stringify(kept.pairs) !== initial) {
+        var banner = document.createElement("div");
+        banner.className = "notice card";
+        banner.id = "unsaved-kept";
+        banner.setAttribute("role", "status");
+        var text = document.createElement("span");
+        text.textContent = "Changes typed here on " + new Date(kept.at).toLocaleString() + " were not saved. ";
+        var restore = document.createElement("button");
+        restore.type = "button"; restore.className = "secondary small"; restore.id = "restore-unsaved";
+        restore.textContent = "Put them back";
+        var drop = document.createElement("button");
+        drop.type = "button"; drop.className = "ghost small"; drop.id = "drop-unsaved";
+        drop.textContent = "Forget them";
+        banner.appendChild(text); banner.appendChild(restore); banner.appendChild(drop);
+        form.parentNode.insertBefore(banner, form);
+        restore.addEventListener("click", function () {
+          kept.pairs.forEach(function (pair) {
+            var field = form.elements[pair[0]];
+            if (!field || field.length !== undefined && !field.tagName) return;
+            if (field.type === "checkbox") field.checked = pair[1] === "true";
+            else if (field.type !== "hidden") field.value = pair[1];
+          });
+          banner.remove();
+          dirty = true;
+        });
+        drop.addEventListener("click", function () {
+          try { localStorage.removeItem(key); } catch (e) { /* private mode */ }
+          banner.remove();
+        });
+      }
+    });
+
     document.querySelectorAll("form[data-derive-api-ids]").forEach(function (form) {
       var name = form.querySelector("#field-display_name");
       var singular = form.querySelector("#field-singular_name");

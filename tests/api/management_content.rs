@@ -208,3 +208,64 @@ backend_tests! {
         assert_eq!(status, 400, "an unknown action is a bad path");
     }
 }
+
+/// The paths of a validation error's failing fields, sorted.
+fn failing_paths(body: &Value) -> Vec<String> {
+    let mut paths: Vec<String> = body["error"]["details"]["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            e["path"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(".")
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+backend_tests! {
+    async fn a_publish_reports_wrong_values_and_missing_required_fields_at_once(app) {
+        let editor = Editor::start(&app).await;
+        // A create that publishes: a value too short, one below its minimum,
+        // and a required field of a dynamic zone's item left out.
+        let (status, body) = editor
+            .post("articles?status=published", json!({"data": {
+                "title": "Hi", "views": -1, "blocks": [{"__component": "shared.quote"}]
+            }}))
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(failing_paths(&body), ["blocks.0.text", "title", "views"]);
+
+        // An update that publishes: its own wrong value, and the stored
+        // draft's missing required field, together.
+        let id = editor.create(json!({"title": "A valid title", "blocks": [{"__component": "shared.quote"}]})).await;
+        let (status, body) = editor
+            .put(&format!("articles/{id}?status=published"), json!({"data": {"views": -5}}), None)
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(failing_paths(&body), ["blocks.0.text", "views"]);
+        let (_, body) = editor.get(&format!("articles/{id}")).await;
+        assert_eq!(body["data"]["views"], 0, "nothing was written");
+
+        // Draft, published, modified; a discard makes it published again.
+        let entries = app.context.entries("article")?;
+        let state = |states: std::collections::HashMap<String, cairn_core::entries::Publication>| states.get(&id).copied();
+        use cairn_core::entries::Publication;
+        assert_eq!(state(entries.publication(std::slice::from_ref(&id), None).await?), Some(Publication::Draft));
+        let (status, body) = editor
+            .put(&format!("articles/{id}?status=published"), json!({"data": {"blocks": [{"__component": "shared.quote", "text": "Less is more."}]}}), None)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(state(entries.publication(std::slice::from_ref(&id), None).await?), Some(Publication::Published));
+        editor.put(&format!("articles/{id}"), json!({"data": {"title": "A changed title"}}), None).await;
+        assert_eq!(state(entries.publication(std::slice::from_ref(&id), None).await?), Some(Publication::Modified));
+        editor.post(&format!("articles/{id}/discard"), json!({})).await;
+        assert_eq!(state(entries.publication(std::slice::from_ref(&id), None).await?), Some(Publication::Published));
+    }
+}

@@ -1,6 +1,7 @@
-//! The admin UI in headless Chromium against the real server: first-run
-//! setup, sign-in failure and success, building content types with several
-//! kinds of fields, editing one, and entries in the table it made.
+//! The admin UI in headless Chromium against the real server, one module
+//! per area: the builder (first-run setup, sign-in, content types) and the
+//! content manager (lists, the edit view, history, concurrent edits). Every
+//! page a flow visits is checked with axe-core.
 //!
 //! Controls are found by their stable ids (`field-<name>`, button ids),
 //! never by visible text or layout classes.
@@ -9,8 +10,8 @@
 
 use std::time::Duration;
 
-use cairn_tests::browser::{Browser, screenshot};
-use cairn_tests::{Backend, TestApp, TestResult, data, json};
+use cairn_tests::browser::{Browser, assert_accessible, screenshot};
+use cairn_tests::{Backend, TestApp, TestResult};
 use fantoccini::{Client, Locator, elements::Element};
 
 /// Runs a flow on SQLite and, with CAIRN_TEST_DATABASE_URL, on PostgreSQL,
@@ -67,6 +68,68 @@ impl Page {
     async fn open(&self, path: &str) -> TestResult {
         self.client.goto(&format!("{}{path}", self.base)).await?;
         Ok(())
+    }
+
+    /// No serious or critical accessibility violation on the page shown.
+    async fn accessible(&self) -> TestResult {
+        assert_accessible(&self.client).await
+    }
+
+    /// Signs in through the sign-in page as an administrator the test made.
+    async fn sign_in(&self, email: &str, password: &str) -> TestResult {
+        self.open("/admin/login").await?;
+        self.fill("field-email", email).await?;
+        self.fill("field-password", password).await?;
+        self.click("sign-in").await?;
+        self.find("nav-content").await?;
+        Ok(())
+    }
+
+    /// Clicks a control that loads another page (a submit button, a link)
+    /// and waits until the page it was on is gone, so that what is read
+    /// next is read from the new one.
+    async fn submit(&self, id: &str) -> TestResult {
+        let element = self.find(id).await?;
+        self.leave(element).await
+    }
+
+    /// Clicks a control that asks for confirmation first, accepts, and
+    /// waits for the page it loads.
+    async fn submit_confirmed(&self, id: &str) -> TestResult {
+        let element = self.find(id).await?;
+        let before = self.client.find(Locator::Css("html")).await?;
+        element.click().await?;
+        self.client.accept_alert().await?;
+        self.gone(before).await
+    }
+
+    async fn leave(&self, element: Element) -> TestResult {
+        let before = self.client.find(Locator::Css("html")).await?;
+        element.click().await?;
+        self.gone(before).await
+    }
+
+    async fn gone(&self, before: Element) -> TestResult {
+        let deadline = std::time::Instant::now() + WAIT;
+        while before.tag_name().await.is_ok() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the page did not change"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Ok(())
+    }
+
+    /// Clicks the first element `css` matches.
+    async fn submit_css(&self, css: &str) -> TestResult {
+        let element = self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await?;
+        self.leave(element).await
     }
 
     async fn find(&self, id: &str) -> Result<Element, fantoccini::error::CmdError> {
@@ -144,116 +207,5 @@ impl Page {
     }
 }
 
-browser_tests! {
-    async fn an_administrator_sets_up_cairn_and_builds_content_types(page, client) {
-        page.open("/admin").await?;
-        page.find("field-email").await?;
-        assert_eq!(page.path().await?, "/admin/setup");
-        page.shot("setup").await?;
-        page.fill("field-firstname", "Ada").await?;
-        page.fill("field-lastname", "Lovelace").await?;
-        page.fill("field-email", "ada@example.com").await?;
-        page.fill("field-password", "correct horse battery").await?;
-        page.fill("field-password_confirmation", "correct horse battery").await?;
-        page.click("create-admin").await?;
-        assert!(page.text("flash").await?.contains("Welcome"));
-        page.find("empty-types").await?;
-        page.shot("dashboard").await?;
-
-        page.click("user-menu-button").await?;
-        page.click("sign-out").await?;
-        page.find("sign-in").await?;
-        page.fill("field-email", "ada@example.com").await?;
-        page.fill("field-password", "not the password").await?;
-        page.click("sign-in").await?;
-        assert!(page.text("form-errors").await?.contains("wrong"));
-        assert_eq!(page.value("field-email").await?, "ada@example.com");
-        page.shot("sign-in").await?;
-        page.fill("field-password", "correct horse battery").await?;
-        page.click("sign-in").await?;
-        page.find("nav-builder").await?.click().await?;
-        page.find("new-collection-type").await?;
-        page.shot("builder-empty").await?;
-
-        // A category, the target of a relation.
-        page.click("new-collection-type").await?;
-        page.fill("field-display_name", "Category").await?;
-        assert_eq!(page.value("field-plural_name").await?, "categories", "derived while typing");
-        page.click("create-type").await?;
-        page.add_field("string", &[("field-name", "label"), ("field-required", "check")]).await?;
-        page.click("review").await?;
-        page.click("apply").await?;
-        assert!(page.text("flash").await?.contains("Applied"));
-
-        // A product with several kinds of fields.
-        page.click("nav-builder").await?;
-        page.click("new-collection-type").await?;
-        page.fill("field-display_name", "Product").await?;
-        page.click("create-type").await?;
-        page.add_field("string", &[("field-name", "title"), ("field-required", "check"), ("field-max_length", "80")]).await?;
-        page.add_field("uid", &[("field-name", "slug"), ("field-target_field", "title")]).await?;
-        page.add_field("integer", &[("field-name", "stock"), ("field-min", "0"), ("field-default", "0")]).await?;
-        page.add_field("enumeration", &[("field-name", "size"), ("field-values", "small\nmedium\nlarge")]).await?;
-        page.add_field("relation", &[
-            ("field-name", "category"), ("field-relation", "manyToOne"),
-            ("field-target", "api::category.category"), ("field-inverse", "products"),
-        ]).await?;
-        page.shot("type-editor").await?;
-        page.click("edit-size").await?;
-        page.find("field-values").await?;
-        // A default is typed as the kind's values are: one of the enumeration's.
-        page.select("field-default", "medium").await?;
-        page.shot("field-form").await?;
-        page.click("save-field").await?;
-        page.click("review").await?;
-        let plan = page.find("plan").await?.text().await?;
-        assert!(plan.contains("create collection type api::product.product"), "{plan}");
-        page.shot("plan").await?;
-        page.click("apply").await?;
-        assert!(page.text("flash").await?.contains("Applied"));
-        let product = page.app.context.schema().find_type("product").cloned().expect("the product type");
-        assert_eq!(product.field("size").and_then(|f| f.attribute.default.clone()), Some(json!("medium")));
-
-        // Editing: rename a field, change an option, remove one (confirmed
-        // in the page's dialog, then on the review).
-        page.click("edit-title").await?;
-        page.fill("field-name", "headline").await?;
-        page.fill("field-max_length", "120").await?;
-        page.shot("field-settings").await?;
-        page.click("save-field").await?;
-        page.click("edit-slug").await?;
-        page.select("field-target_field", "headline").await?;
-        page.click("save-field").await?;
-        page.click("remove-stock").await?;
-        client.accept_alert().await?;
-        page.find("row-headline").await?;
-        page.click("review").await?;
-        let loss = page.text("data-loss").await?;
-        assert!(loss.contains("stock"), "{loss}");
-        page.click("apply").await?;
-        page.find("field-confirm_drop-error").await?;
-        page.click("field-confirm_drop").await?;
-        page.click("apply").await?;
-        assert!(page.text("flash").await?.contains("Applied"));
-
-        page.click("nav-dashboard").await?;
-        page.find("stat-types").await?;
-        page.click("theme-toggle").await?;
-        let theme = client.find(Locator::Css("html")).await?.attr("data-theme").await?;
-        assert_eq!(theme.as_deref(), Some("dark"));
-        page.click("nav-builder").await?;
-        page.click("type-products").await?;
-        page.shot("dark").await?;
-
-        let categories = page.app.context.entries("category")?;
-        let kitchen = categories.create(&data!({"label": "Kitchen"}), &Default::default()).await?;
-        let products = page.app.context.entries("product")?;
-        let made = products
-            .create(&data!({"headline": "Walnut Board", "size": "large", "category": kitchen["documentId"].clone()}), &Default::default())
-            .await?;
-        assert_eq!(made["slug"], "walnut-board");
-        let schema = page.app.context.schema();
-        let product = schema.find_type("product").unwrap();
-        assert!(product.field("stock").is_none() && product.field("headline").is_some());
-    }
-}
+mod builder;
+mod content;

@@ -82,8 +82,9 @@ impl Browser {
         panic!("chromedriver did not start a session: {last_error}");
     }
 
-    /// Runs a flow; if it fails or panics, saves a screenshot of where it
-    /// stood under `target/browser-failures/<name>.png` before reporting.
+    /// Runs a flow; if it fails or panics, saves a screenshot and the HTML of
+    /// where it stood under `target/browser-failures/<name>.{png,html}`
+    /// before reporting.
     pub async fn run<F, Fut>(name: &str, flow: F) -> TestResult
     where
         F: FnOnce(Client) -> Fut,
@@ -94,12 +95,15 @@ impl Browser {
         if !matches!(outcome, Ok(Ok(()))) {
             let folder =
                 PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/browser-failures");
+            std::fs::create_dir_all(&folder).ok();
             if let Ok(png) = browser.client.screenshot().await {
-                std::fs::create_dir_all(&folder).ok();
                 let path = folder.join(format!("{name}.png"));
                 if std::fs::write(&path, png).is_ok() {
                     eprintln!("screenshot of the failure: {}", path.display());
                 }
+            }
+            if let Ok(html) = browser.client.source().await {
+                std::fs::write(folder.join(format!("{name}.html")), html).ok();
             }
         }
         browser.close().await;
@@ -125,5 +129,43 @@ pub async fn screenshot(client: &Client, name: &str) -> TestResult {
     let png = client.screenshot().await?;
     std::fs::create_dir_all(&folder)?;
     std::fs::write(PathBuf::from(folder).join(format!("{name}.png")), png)?;
+    Ok(())
+}
+
+/// axe-core's script, from `npm ci --prefix tests/axe`.
+fn axe_script() -> String {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("axe/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "read {}: {e}; install it with `npm ci --prefix tests/axe`",
+            path.display()
+        )
+    })
+}
+
+/// Runs axe-core on the page the browser shows and fails on any serious or
+/// critical violation, naming each rule and the elements it found.
+pub async fn assert_accessible(client: &Client) -> TestResult {
+    client.execute(&axe_script(), Vec::new()).await?;
+    let found = client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               axe.run(document, { resultTypes: ["violations"] })
+                 .then(r => done(r.violations
+                   .filter(v => v.impact === "serious" || v.impact === "critical")
+                   .map(v => v.id + " (" + v.impact + "): " + v.help + " at " +
+                        v.nodes.map(n => n.target.join(" ")).join(", "))))
+                 .catch(e => done(["axe failed: " + e]));"#,
+            Vec::new(),
+        )
+        .await?;
+    let violations: Vec<String> = serde_json::from_value(found)?;
+    let url = client.current_url().await?;
+    assert!(
+        violations.is_empty(),
+        "accessibility violations on {url}:\n{}",
+        violations.join("\n")
+    );
     Ok(())
 }

@@ -295,6 +295,16 @@ impl TestApp {
             .and_then(|row| row.try_get_by_index::<Option<String>>(0).expect("a text"))
     }
 
+    /// Runs a statement that returns nothing, e.g. to seed rows in bulk.
+    pub async fn execute(&self, sql: &str) {
+        self.context
+            .db()
+            .conn()
+            .execute_unprepared(sql)
+            .await
+            .unwrap_or_else(|e| panic!("run {sql}: {e}"));
+    }
+
     /// Runs a query returning one integer, e.g. a count.
     pub async fn scalar(&self, sql: &str, values: Vec<sea_orm::Value>) -> i64 {
         let conn = self.context.db().conn();

@@ -32,6 +32,8 @@ pub struct ErrorPage {
     pub status: u16,
     pub title: &'static str,
     pub message: String,
+    /// A list to go back to, beside the dashboard.
+    pub back: Option<String>,
 }
 
 impl ErrorPage {
@@ -40,6 +42,7 @@ impl ErrorPage {
             status,
             title,
             message,
+            back: None,
         }
     }
 }

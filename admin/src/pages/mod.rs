@@ -4,12 +4,17 @@
 
 mod auth;
 mod builder;
+mod content;
 mod shell;
 
 pub use auth::{ErrorPage, LoginPage, SetupPage};
 pub use builder::{
     BuilderPage, ComponentRow, DraftPage, FieldPage, FieldRow, NewComponentPage, NewTypePage,
     PlanPage, StepView, TypeRow,
+};
+pub use content::{
+    BulkItem, BulkPage, Chip, Choice, ColumnHead, CompareRow, Comparison, EditPage, FilterForm,
+    HistoryPage, ListPage, ListRow, VersionRow,
 };
 pub use shell::{ContentPage, DashboardPage, MediaPage, SettingsPage};
 

@@ -3,6 +3,9 @@
 pub mod assets;
 pub mod auth;
 pub mod builder;
+pub mod content;
+pub mod entry;
+pub mod history;
 pub mod setup;
 pub mod shell;
 

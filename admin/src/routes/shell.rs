@@ -9,7 +9,7 @@ use cairn_core::schema::Kind;
 use cairn_core::schema::drafts::{self, Group};
 use cairn_core::time::format_datetime;
 
-use crate::error::AdminResult;
+use crate::error::{AdminError, AdminResult};
 use crate::pages::{ContentPage, DashboardPage, MediaPage, Section, SettingsPage, Shell, TypeRow};
 use crate::session::SignedIn;
 
@@ -101,6 +101,13 @@ async fn show_settings(signed_in: SignedIn) -> AdminResult<SettingsPage> {
         session_expires: format_datetime(signed_in.session.expires_at),
         shell: Shell::new(&signed_in, Section::Settings, "Settings").crumb("Settings", None),
     })
+}
+
+/// Any other address under `/admin`: the admin's own not-found page.
+pub async fn not_found() -> AdminResult<actix_web::HttpResponse> {
+    Err(AdminError::NotFound(
+        "There is no page at this address. It may have moved, or the link is mistyped.".to_owned(),
+    ))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -7,5 +7,6 @@ pub mod api_tokens;
 pub mod jwt;
 pub mod password;
 pub mod permissions;
+pub mod preferences;
 pub mod sessions;
 pub mod throttle;

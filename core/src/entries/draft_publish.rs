@@ -1,8 +1,12 @@
 //! Draft & publish: a document's draft row is what editors change; publishing
 //! copies it (values and links) to the published row the delivery API reads.
 
+use std::collections::HashMap;
+
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use serde_json::{Map, Value};
 
 use super::links;
 use super::rows::Row;
@@ -10,12 +14,24 @@ use super::validate::is_empty;
 use super::versions::Reason;
 use super::versions::snapshot;
 use super::{Entries, Entry, Status, WriteOptions};
+use crate::db::entities::version;
 use crate::error::{Error, Path, Result, ValidationErrors};
 use crate::schema::column::Storage;
 use crate::schema::system::{
-    CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, ID, INSERTED, LOCALE, PUBLISHED,
+    CREATED_AT, CREATED_BY_ID, DOCUMENT_ID, ID, INSERTED, LOCALE, PUBLISHED, UPDATED_AT,
 };
 use crate::time::now;
+
+/// Where a document stands with its readers, in one locale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Publication {
+    /// Not published (never, or unpublished since).
+    Draft,
+    /// Published as its draft is.
+    Published,
+    /// Published, and its draft changed since.
+    Modified,
+}
 
 impl Entries {
     /// Publishes the draft of a document in one locale. The draft must pass
@@ -31,6 +47,73 @@ impl Entries {
         self.commit(txn).await?;
         self.read_state(document_id, &locale, Status::Published)
             .await
+    }
+
+    /// Where each of these documents stands in `locale` (the default when
+    /// `None`). A published document is modified when its newest version is
+    /// an edit of its draft rather than the publication itself (or a discard
+    /// back to it): versions, not clocks, so two saves in one millisecond
+    /// still tell. Documents not found are left out; types without draft &
+    /// publish are always published.
+    pub async fn publication(
+        &self,
+        document_ids: &[String],
+        locale: Option<&str>,
+    ) -> Result<HashMap<String, Publication>> {
+        let conn = self.db.conn();
+        let locale = self.locale(conn, locale).await?;
+        let ct = &self.content_type;
+        let ids = || document_ids.iter().map(String::as_str);
+        let rows = conn
+            .query_all(
+                &Query::select()
+                    .column(Alias::new(DOCUMENT_ID))
+                    .column(Alias::new(PUBLISHED))
+                    .from(Alias::new(&ct.table))
+                    .and_where(Expr::col(Alias::new(LOCALE)).eq(locale.as_str()))
+                    .and_where(Expr::col(Alias::new(DOCUMENT_ID)).is_in(ids()))
+                    .to_owned(),
+            )
+            .await?;
+        let mut states = HashMap::new();
+        for row in rows {
+            let document_id: String = row.try_get_by_index(0)?;
+            let published: bool = row.try_get_by_index(1)?;
+            let state = states.entry(document_id).or_insert(Publication::Draft);
+            if published || !ct.draft_and_publish {
+                *state = Publication::Published;
+            }
+        }
+        if !ct.draft_and_publish {
+            return Ok(states);
+        }
+        let newest: Vec<i64> = version::Entity::find()
+            .select_only()
+            .column_as(version::Column::Id.max(), "id")
+            .filter(version::Column::TypeUid.eq(ct.uid.as_str()))
+            .filter(version::Column::Locale.eq(locale.as_str()))
+            .filter(version::Column::DocumentId.is_in(ids()))
+            .group_by(version::Column::DocumentId)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        let reasons: Vec<(String, String)> = version::Entity::find()
+            .select_only()
+            .columns([version::Column::DocumentId, version::Column::Reason])
+            .filter(version::Column::Id.is_in(newest))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (document_id, reason) in reasons {
+            let edited = reason != Reason::Publish.as_str() && reason != Reason::Discard.as_str();
+            if let Some(state) = states.get_mut(&document_id)
+                && *state == Publication::Published
+                && edited
+            {
+                *state = Publication::Modified;
+            }
+        }
+        Ok(states)
     }
 
     /// Removes the published row; the draft stays.
@@ -155,6 +238,17 @@ impl Entries {
     /// with required fields enforced.
     async fn check_publishable(&self, txn: &DatabaseTransaction, draft: &Row) -> Result<()> {
         let data = snapshot(txn, &self.content_type, draft).await?;
+        self.publish_problems(txn, &data).await?.into_result()?;
+        Ok(())
+    }
+
+    /// Everything that keeps `data`, a whole document, from being
+    /// published: required fields left empty, anywhere, and invalid values.
+    async fn publish_problems(
+        &self,
+        txn: &DatabaseTransaction,
+        data: &Map<String, Value>,
+    ) -> Result<ValidationErrors> {
         let mut errors = ValidationErrors::default();
         for field in &self.content_type.fields {
             if field.attribute.required
@@ -167,19 +261,60 @@ impl Entries {
         }
         match self
             .validator(true)
-            .prepare(txn, &self.content_type, &data)
+            .prepare(txn, &self.content_type, data)
             .await
         {
             Ok(_) => {}
             Err(Error::Validation(nested)) => errors.extend(nested),
             Err(other) => return Err(other),
         }
-        errors.into_result()?;
-        Ok(())
+        Ok(errors)
+    }
+
+    /// The errors of a write that was to publish too and whose values were
+    /// refused, with what publishing would refuse as well (required fields
+    /// elsewhere), so that an editor sees every failing field at once.
+    /// `merged` is the document as the write would have left it.
+    pub(super) async fn with_publish_problems(
+        &self,
+        txn: &DatabaseTransaction,
+        mut errors: ValidationErrors,
+        merged: &Map<String, Value>,
+    ) -> Result<ValidationErrors> {
+        for problem in self.publish_problems(txn, merged).await?.errors {
+            if !errors.errors.iter().any(|e| e.path == problem.path) {
+                errors.errors.push(problem);
+            }
+        }
+        Ok(errors)
+    }
+
+    /// A document's editable state in `locale` with `data` written over it,
+    /// as a whole document.
+    pub(super) async fn merged(
+        &self,
+        txn: &DatabaseTransaction,
+        document_id: &str,
+        locale: &str,
+        data: &Map<String, Value>,
+    ) -> Result<Map<String, Value>> {
+        let editable = Status::Draft.reads_published(&self.content_type);
+        let mut merged = match self
+            .reader()
+            .find(txn, document_id, locale, editable)
+            .await?
+        {
+            Some(row) => snapshot(txn, &self.content_type, &row).await?,
+            None => Map::new(),
+        };
+        merged.extend(data.iter().map(|(k, v)| (k.clone(), v.clone())));
+        Ok(merged)
     }
 
     /// Inserts a copy of `source` (all columns, passwords included, and its
-    /// links) in the other state; returns the new row's id.
+    /// links) in the other state; returns the new row's id. A published copy
+    /// is updated now; a draft copied back from its published row (a
+    /// discard) keeps that row's time: it holds the content of then.
     async fn copy_row(
         &self,
         txn: &DatabaseTransaction,
@@ -196,8 +331,13 @@ impl Entries {
             .column(Alias::new(LOCALE))
             .expr(Expr::val(published))
             .expr(Expr::value(if published { Some(timestamp) } else { None }))
-            .column(Alias::new(CREATED_AT))
-            .expr(Expr::val(timestamp))
+            .column(Alias::new(CREATED_AT));
+        if published {
+            select.expr(Expr::val(timestamp));
+        } else {
+            select.column(Alias::new(UPDATED_AT));
+        }
+        select
             .column(Alias::new(CREATED_BY_ID))
             .expr(Expr::val(actor.or(source.updated_by_id)))
             .from(Alias::new(&ct.table))

@@ -20,6 +20,7 @@ mod write;
 
 pub use crate::query::{Populate, PopulateField, Status};
 pub use counts::CountCache;
+pub use draft_publish::Publication;
 pub use options::{ListOptions, LocaleScope, Page, ReadOptions, WriteOptions};
 pub use populate::Entry;
 pub use service::Entries;

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};
 use serde_json::{Map, Value};
 
 use super::Entries;
@@ -38,7 +38,16 @@ impl Entries {
     pub async fn create(&self, data: &Map<String, Value>, options: &WriteOptions) -> Result<Entry> {
         let txn = self.db.begin_write().await?;
         let locale = self.locale(&txn, options.locale.as_deref()).await?;
-        let document_id = self.create_in(&txn, &locale, data, options).await?;
+        let document_id = match self.create_in(&txn, &locale, data, options).await {
+            Err(Error::Validation(errors))
+                if options.publish && self.content_type.draft_and_publish =>
+            {
+                return Err(Error::Validation(
+                    self.with_publish_problems(&txn, errors, data).await?,
+                ));
+            }
+            other => other?,
+        };
         self.commit(txn).await?;
         self.written(&document_id, &locale, options).await
     }
@@ -114,21 +123,65 @@ impl Entries {
         let locale = self.locale(&txn, options.locale.as_deref()).await?;
         self.check_version(&txn, document_id, &locale, options.expected_version)
             .await?;
-        self.update_in(
-            &txn,
-            document_id,
-            &locale,
-            data,
-            options.actor,
-            Reason::Update,
-        )
-        .await?;
+        let updated = self
+            .update_in(
+                &txn,
+                document_id,
+                &locale,
+                data,
+                options.actor,
+                Reason::Update,
+            )
+            .await;
+        match updated {
+            Err(Error::Validation(errors))
+                if options.publish && self.content_type.draft_and_publish =>
+            {
+                let merged = self.merged(&txn, document_id, &locale, data).await?;
+                return Err(Error::Validation(
+                    self.with_publish_problems(&txn, errors, &merged).await?,
+                ));
+            }
+            other => other?,
+        };
         if options.publish && self.content_type.draft_and_publish {
             self.publish_in(&txn, document_id, &locale, options.actor)
                 .await?;
         }
         self.commit(txn).await?;
         self.written(document_id, &locale, options).await
+    }
+
+    /// Checks `data` as `create` (without `document_id`) or `update` would,
+    /// and as publishing would when `options.publish`, and writes nothing:
+    /// for forms that found problems of their own and report the engine's
+    /// beside them, all at once.
+    pub async fn check(
+        &self,
+        document_id: Option<&str>,
+        data: &Map<String, Value>,
+        options: &WriteOptions,
+    ) -> Result<()> {
+        let ct = &self.content_type;
+        // Rolled back when dropped: the check writes nothing.
+        let txn = self.db.conn().begin().await?;
+        let locale = self.locale(&txn, options.locale.as_deref()).await?;
+        let errors = match self.validator(false).prepare(&txn, ct, data).await {
+            Ok(_) => ValidationErrors::default(),
+            Err(Error::Validation(errors)) => errors,
+            Err(other) => return Err(other),
+        };
+        let errors = if options.publish && ct.draft_and_publish {
+            let merged = match document_id {
+                Some(document_id) => self.merged(&txn, document_id, &locale, data).await?,
+                None => data.clone(),
+            };
+            self.with_publish_problems(&txn, errors, &merged).await?
+        } else {
+            errors
+        };
+        errors.into_result()?;
+        Ok(())
     }
 
     /// Creates or updates the entry of a single type.

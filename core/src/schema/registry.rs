@@ -75,6 +75,17 @@ impl ContentType {
         &self.def.info.display_name
     }
 
+    /// The field that names an entry in lists and pickers: the first text
+    /// field that is not secret, as Strapi's default main field is.
+    pub fn main_field(&self) -> Option<&Field> {
+        self.fields.iter().find(|f| {
+            f.attribute.kind.scalar().is_some_and(|scalar| {
+                !scalar.capabilities().secret
+                    && matches!(scalar.name(), "string" | "uid" | "email" | "text")
+            })
+        })
+    }
+
     /// Fields stored as columns of the type's table.
     pub fn column_fields(&self) -> impl Iterator<Item = (&Field, ColumnType)> {
         self.fields

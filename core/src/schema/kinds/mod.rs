@@ -186,6 +186,11 @@ impl Scalar {
         self.kind.def().capabilities
     }
 
+    /// An option as the schema file declared it (`maxLength`, `min`).
+    pub fn option(&self, name: &str) -> Option<&Value> {
+        self.declared.get(name)
+    }
+
     /// Whether this kind's stored values become values of `to` without loss.
     pub fn converts_to(&self, to: &Scalar) -> bool {
         to.kind.def().converts_from.contains(&self.name())
