@@ -33,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(routes::history::configure)
             .configure(routes::entry::configure)
             .configure(routes::builder::configure)
+            .configure(routes::settings::configure)
             .default_service(web::to(routes::shell::not_found)),
     );
 }

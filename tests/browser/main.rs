@@ -209,3 +209,4 @@ impl Page {
 
 mod builder;
 mod content;
+mod settings;

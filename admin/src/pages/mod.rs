@@ -5,6 +5,7 @@
 mod auth;
 mod builder;
 mod content;
+mod settings;
 mod shell;
 
 pub use auth::{ErrorPage, LoginPage, SetupPage};
@@ -16,7 +17,10 @@ pub use content::{
     BulkItem, BulkPage, Chip, Choice, ColumnHead, CompareRow, Comparison, EditPage, FilterForm,
     HistoryPage, ListPage, ListRow, VersionRow,
 };
-pub use shell::{ContentPage, DashboardPage, MediaPage, SettingsPage};
+pub use settings::{
+    AdministratorsPage, Grants, LocalesPage, PublicPage, SettingsPage, SettingsTab, TokensPage,
+};
+pub use shell::{ContentPage, DashboardPage, MediaPage};
 
 use crate::session::SignedIn;
 

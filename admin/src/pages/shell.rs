@@ -1,9 +1,8 @@
-//! The areas around the builder: the dashboard, the content manager, the
-//! media library and settings.
+//! The areas around the builder: the dashboard, the content manager's
+//! overview and the media library.
 
 use askama::Template;
 use askama_web::WebTemplate;
-use cairn_core::locales::Locale;
 
 use super::{Shell, TypeRow};
 
@@ -30,12 +29,4 @@ pub struct MediaPage {
     pub shell: Shell,
     /// Fields of content types that hold media.
     pub media_fields: Vec<(String, String)>,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "settings.html")]
-pub struct SettingsPage {
-    pub shell: Shell,
-    pub locales: Vec<Locale>,
-    pub session_expires: String,
 }

@@ -1,5 +1,4 @@
-//! The dashboard and the areas beside the builder: content manager, media
-//! library and settings.
+//! The dashboard, the content manager's overview and the media library.
 
 use actix_web::{get, web};
 use cairn_core::entries::{ListOptions, ReadOptions, Status};
@@ -7,10 +6,9 @@ use cairn_core::locales;
 use cairn_core::query::Pagination;
 use cairn_core::schema::Kind;
 use cairn_core::schema::drafts::{self, Group};
-use cairn_core::time::format_datetime;
 
 use crate::error::{AdminError, AdminResult};
-use crate::pages::{ContentPage, DashboardPage, MediaPage, Section, SettingsPage, Shell, TypeRow};
+use crate::pages::{ContentPage, DashboardPage, MediaPage, Section, Shell, TypeRow};
 use crate::session::SignedIn;
 
 /// Every content type in force, marked when the session has a draft of it.
@@ -94,15 +92,6 @@ async fn show_media(signed_in: SignedIn) -> AdminResult<MediaPage> {
     })
 }
 
-#[get("/settings")]
-async fn show_settings(signed_in: SignedIn) -> AdminResult<SettingsPage> {
-    Ok(SettingsPage {
-        locales: locales::list(signed_in.context.db().conn()).await?,
-        session_expires: format_datetime(signed_in.session.expires_at),
-        shell: Shell::new(&signed_in, Section::Settings, "Settings").crumb("Settings", None),
-    })
-}
-
 /// Any other address under `/admin`: the admin's own not-found page.
 pub async fn not_found() -> AdminResult<actix_web::HttpResponse> {
     Err(AdminError::NotFound(
@@ -113,6 +102,5 @@ pub async fn not_found() -> AdminResult<actix_web::HttpResponse> {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource(["", "/"]).route(web::get().to(show_dashboard)))
         .service(show_content)
-        .service(show_media)
-        .service(show_settings);
+        .service(show_media);
 }

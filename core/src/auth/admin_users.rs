@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
 use serde::Serialize;
 
@@ -77,17 +78,8 @@ pub fn check(new: &NewAdmin) -> Result<(), ValidationErrors> {
     {
         errors.push("email", "must be a valid email address");
     }
-    let length = new.password.chars().count();
-    if length < MIN_PASSWORD_LENGTH {
-        errors.push(
-            "password",
-            format!("must be at least {MIN_PASSWORD_LENGTH} characters"),
-        );
-    } else if length > MAX_PASSWORD_LENGTH {
-        errors.push(
-            "password",
-            format!("must be at most {MAX_PASSWORD_LENGTH} characters"),
-        );
+    if let Err(message) = check_password(&new.password) {
+        errors.push("password", message);
     }
     if new.firstname.chars().count() > 255 {
         errors.push("firstname", "must be at most 255 characters");
@@ -96,6 +88,18 @@ pub fn check(new: &NewAdmin) -> Result<(), ValidationErrors> {
         errors.push("lastname", "must be at most 255 characters");
     }
     errors.into_result()
+}
+
+/// A password's length rules.
+fn check_password(password: &str) -> Result<(), String> {
+    let length = password.chars().count();
+    if length < MIN_PASSWORD_LENGTH {
+        Err(format!("must be at least {MIN_PASSWORD_LENGTH} characters"))
+    } else if length > MAX_PASSWORD_LENGTH {
+        Err(format!("must be at most {MAX_PASSWORD_LENGTH} characters"))
+    } else {
+        Ok(())
+    }
 }
 
 /// Creates an administrator. Emails are unique, compared case-insensitively.
@@ -180,4 +184,59 @@ async fn find_by_email(
 /// How many administrators exist; none means the first-run setup is open.
 pub async fn count(conn: &impl ConnectionTrait) -> Result<u64> {
     Ok(admin_user::Entity::find().count(conn).await?)
+}
+
+/// Every administrator, active or not, by email.
+pub async fn list(conn: &impl ConnectionTrait) -> Result<Vec<AdminUser>> {
+    Ok(admin_user::Entity::find()
+        .order_by_asc(admin_user::Column::Email)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(AdminUser::from)
+        .collect())
+}
+
+async fn model(conn: &impl ConnectionTrait, id: i64) -> Result<admin_user::Model> {
+    admin_user::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(Error::RecordNotFound {
+            kind: "administrator",
+            key: id.to_string(),
+        })
+}
+
+/// Lets an administrator sign in again, or stops them: a deactivated
+/// administrator's sessions stop working at once (they are checked against
+/// the account on every request). The last active administrator cannot be
+/// deactivated, or nobody could sign in.
+pub async fn set_active(conn: &impl ConnectionTrait, id: i64, active: bool) -> Result<AdminUser> {
+    let current = model(conn, id).await?;
+    if !active && current.is_active {
+        let others = admin_user::Entity::find()
+            .filter(admin_user::Column::IsActive.eq(true))
+            .filter(admin_user::Column::Id.ne(id))
+            .count(conn)
+            .await?;
+        if others == 0 {
+            return Err(Error::InvalidState(
+                "the last active administrator cannot be deactivated".to_owned(),
+            ));
+        }
+    }
+    let mut changed: admin_user::ActiveModel = current.into();
+    changed.is_active = Set(active);
+    changed.updated_at = Set(now());
+    Ok(changed.update(conn).await?.into())
+}
+
+/// Gives an administrator a new password and ends their sessions.
+pub async fn set_password(conn: &impl ConnectionTrait, id: i64, password: &str) -> Result<()> {
+    check_password(password).map_err(|message| Error::field("password", message))?;
+    let mut changed: admin_user::ActiveModel = model(conn, id).await?.into();
+    changed.password_hash = Set(password::hash(password)?);
+    changed.updated_at = Set(now());
+    changed.update(conn).await?;
+    super::sessions::end_all(conn, id).await
 }

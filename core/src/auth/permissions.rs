@@ -27,6 +27,29 @@ pub enum Action {
 }
 
 impl Action {
+    pub const ALL: [Action; 5] = [
+        Action::Find,
+        Action::FindOne,
+        Action::Create,
+        Action::Update,
+        Action::Delete,
+    ];
+
+    /// The action's name, as Strapi writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Find => "find",
+            Action::FindOne => "findOne",
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+
     /// Whether the action only reads.
     pub fn reads(self) -> bool {
         matches!(self, Action::Find | Action::FindOne)

@@ -145,6 +145,15 @@ pub async fn delete(conn: &impl ConnectionTrait, token: &str) -> Result<()> {
     Ok(())
 }
 
+/// Ends every session of an administrator.
+pub async fn end_all(conn: &impl ConnectionTrait, user_id: i64) -> Result<()> {
+    admin_session::Entity::delete_many()
+        .filter(admin_session::Column::UserId.eq(user_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Sets (or with `None` clears) the message the session's next page shows.
 pub async fn set_flash(
     conn: &impl ConnectionTrait,
