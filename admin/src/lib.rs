@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(routes::entry::configure)
             .configure(routes::builder::configure)
             .configure(routes::settings::configure)
+            .configure(routes::media::configure)
             .default_service(web::to(routes::shell::not_found)),
     );
 }

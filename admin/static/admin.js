@@ -81,15 +81,15 @@
           var text = input.value.trim();
           if (text === asked) return;
           asked = text;
-          fetch("/admin/content/" + encodeURIComponent(input.getAttribute("data-lookup")) +
-            "/lookup?q=" + encodeURIComponent(text), { credentials: "same-origin" })
+          fetch(input.getAttribute("data-lookup") + "?q=" + encodeURIComponent(text),
+            { credentials: "same-origin", headers: { Accept: "application/json" } })
             .then(function (response) { return response.ok ? response.json() : []; })
             .then(function (found) {
               if (!list || asked !== text) return;
               list.textContent = "";
               found.forEach(function (item) {
                 var option = document.createElement("option");
-                option.value = item.documentId;
+                option.value = item.documentId || String(item.id);
                 option.label = item.label;
                 option.textContent = item.label;
                 list.appendChild(option);
@@ -97,6 +97,81 @@
             })
             .catch(function () { /* suggestions are a convenience */ });
         }, 150);
+      });
+    });
+
+    // Uploads: one request per file with its own progress bar, from the
+    // file picker or dropped on the form.
+    document.querySelectorAll("form[data-upload]").forEach(function (form) {
+      var picker = form.querySelector("input[type=file]");
+      var list = form.querySelector(".uploads");
+      var send = function (chosen) {
+        // A copy: the picker's list empties when the picker is reset.
+        var files = Array.prototype.slice.call(chosen);
+        if (!files.length) return;
+        list.textContent = "";
+        var remaining = files.length, failed = 0;
+        files.forEach(function (file) {
+          var item = document.createElement("li");
+          var label = document.createElement("span");
+          label.textContent = file.name;
+          var bar = document.createElement("progress");
+          bar.max = 100; bar.value = 0;
+          bar.setAttribute("aria-label", "Uploading " + file.name);
+          var status = document.createElement("span");
+          status.className = "muted small";
+          item.appendChild(label); item.appendChild(bar); item.appendChild(status);
+          list.appendChild(item);
+          var body = new FormData();
+          body.append("csrf", form.elements.csrf.value);
+          body.append("folder", form.elements.folder.value);
+          body.append("files", file, file.name);
+          var request = new XMLHttpRequest();
+          request.open("POST", form.action);
+          request.setRequestHeader("Accept", "application/json");
+          request.upload.addEventListener("progress", function (event) {
+            if (event.lengthComputable) bar.value = Math.round(event.loaded * 100 / event.total);
+          });
+          request.addEventListener("loadend", function () {
+            var ok = request.status === 201;
+            bar.value = ok ? 100 : bar.value;
+            item.className = ok ? "done" : "failed";
+            if (ok) status.textContent = "Uploaded";
+            else {
+              failed += 1;
+              var message = "Not uploaded";
+              try { message = JSON.parse(request.responseText).error || message; } catch (e) { /* not JSON */ }
+              status.textContent = message;
+            }
+            remaining -= 1;
+            if (remaining === 0) {
+              var done = document.createElement("li");
+              var link = document.createElement("a");
+              link.href = window.location.href;
+              link.id = "upload-done";
+              link.textContent = (files.length - failed) + " of " + files.length + " uploaded. Show the library";
+              done.appendChild(link);
+              list.appendChild(done);
+            }
+          });
+          request.send(body);
+        });
+      };
+      form.addEventListener("submit", function (event) {
+        if (!picker.files.length) return;
+        event.preventDefault();
+        send(picker.files);
+        picker.value = "";
+      });
+      ["dragenter", "dragover"].forEach(function (name) {
+        form.addEventListener(name, function (event) { event.preventDefault(); form.classList.add("dropping"); });
+      });
+      ["dragleave", "drop"].forEach(function (name) {
+        form.addEventListener(name, function () { form.classList.remove("dropping"); });
+      });
+      form.addEventListener("drop", function (event) {
+        event.preventDefault();
+        if (event.dataTransfer && event.dataTransfer.files.length) send(event.dataTransfer.files);
       });
     });
 

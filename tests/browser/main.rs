@@ -209,4 +209,5 @@ impl Page {
 
 mod builder;
 mod content;
+mod media;
 mod settings;

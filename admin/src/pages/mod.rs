@@ -5,6 +5,7 @@
 mod auth;
 mod builder;
 mod content;
+mod media;
 mod settings;
 mod shell;
 
@@ -17,10 +18,11 @@ pub use content::{
     BulkItem, BulkPage, Chip, Choice, ColumnHead, CompareRow, Comparison, EditPage, FilterForm,
     HistoryPage, ListPage, ListRow, VersionRow,
 };
+pub use media::{FileCard, FilePage, MediaPage};
 pub use settings::{
     AdministratorsPage, Grants, LocalesPage, PublicPage, SettingsPage, SettingsTab, TokensPage,
 };
-pub use shell::{ContentPage, DashboardPage, MediaPage};
+pub use shell::{ContentPage, DashboardPage};
 
 use crate::session::SignedIn;
 

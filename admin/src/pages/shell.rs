@@ -1,5 +1,4 @@
-//! The areas around the builder: the dashboard, the content manager's
-//! overview and the media library.
+//! The dashboard and the content manager's overview.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -21,12 +20,4 @@ pub struct DashboardPage {
 pub struct ContentPage {
     pub shell: Shell,
     pub types: Vec<(TypeRow, u64)>,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "media.html")]
-pub struct MediaPage {
-    pub shell: Shell,
-    /// Fields of content types that hold media.
-    pub media_fields: Vec<(String, String)>,
 }

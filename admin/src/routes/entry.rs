@@ -200,7 +200,7 @@ pub async fn labels(context: &AppContext, references: References) -> AdminResult
                         name: text("name").unwrap_or_else(|| id.to_string()),
                         thumbnail: text("url")
                             .filter(|_| image)
-                            .map(|url| format!("{url}?preset=thumbnail")),
+                            .map(|url| super::media::thumbnail(context, &url)),
                     },
                 );
             }
@@ -222,15 +222,9 @@ async fn resolve(
 ) -> AdminResult<()> {
     for lookup in lookups {
         let Some(target) = lookup.target else {
-            match lookup.text.parse::<i64>() {
-                Ok(id) => match context.files().find(id).await {
-                    Ok(_) => entry_form::link(model, &lookup.path, Value::from(id)),
-                    Err(Error::RecordNotFound { .. }) => {
-                        errors.add(&lookup.path, format!("There is no file {id}."));
-                    }
-                    Err(other) => return Err(other.into()),
-                },
-                Err(_) => errors.add(&lookup.path, "A file is added by its id, a number."),
+            match file_id(context, &lookup.text).await? {
+                Ok(id) => entry_form::link(model, &lookup.path, Value::from(id)),
+                Err(message) => errors.add(&lookup.path, message),
             }
             continue;
         };
@@ -295,6 +289,43 @@ async fn resolve(
         }
     }
     Ok(())
+}
+
+/// The file an editor named by its id or its exact name (any case);
+/// `Err` says why none is meant.
+async fn file_id(context: &AppContext, text: &str) -> AdminResult<Result<i64, String>> {
+    let files = context.files();
+    if let Ok(id) = text.parse::<i64>() {
+        return match files.find(id).await {
+            Ok(_) => Ok(Ok(id)),
+            Err(Error::RecordNotFound { .. }) => Ok(Err(format!("There is no file {id}."))),
+            Err(other) => Err(other.into()),
+        };
+    }
+    let (found, _) = files
+        .search(&cairn_core::files::FileQuery {
+            search: text.to_owned(),
+            folder: None,
+            offset: 0,
+            limit: 50,
+        })
+        .await?;
+    let named: Vec<i64> = found
+        .iter()
+        .filter(|f| {
+            f.get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.eq_ignore_ascii_case(text))
+        })
+        .filter_map(|f| f.get("id").and_then(Value::as_i64))
+        .collect();
+    Ok(match named.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(format!("No file is named `{text}`.")),
+        _ => Err(format!(
+            "More than one file is named `{text}`; type its id instead."
+        )),
+    })
 }
 
 /// Draws the edit view.

@@ -6,6 +6,7 @@ pub mod builder;
 pub mod content;
 pub mod entry;
 pub mod history;
+pub mod media;
 pub mod settings;
 pub mod setup;
 pub mod shell;

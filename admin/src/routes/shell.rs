@@ -1,14 +1,13 @@
-//! The dashboard, the content manager's overview and the media library.
+//! The dashboard and the content manager's overview.
 
 use actix_web::{get, web};
 use cairn_core::entries::{ListOptions, ReadOptions, Status};
 use cairn_core::locales;
 use cairn_core::query::Pagination;
-use cairn_core::schema::Kind;
 use cairn_core::schema::drafts::{self, Group};
 
 use crate::error::{AdminError, AdminResult};
-use crate::pages::{ContentPage, DashboardPage, MediaPage, Section, Shell, TypeRow};
+use crate::pages::{ContentPage, DashboardPage, Section, Shell, TypeRow};
 use crate::session::SignedIn;
 
 /// Every content type in force, marked when the session has a draft of it.
@@ -74,24 +73,6 @@ async fn show_content(signed_in: SignedIn) -> AdminResult<ContentPage> {
     })
 }
 
-#[get("/media")]
-async fn show_media(signed_in: SignedIn) -> AdminResult<MediaPage> {
-    let schema = signed_in.context.schema();
-    let media_fields = schema
-        .content_types()
-        .flat_map(|t| {
-            t.fields
-                .iter()
-                .filter(|f| matches!(f.attribute.kind, Kind::Media(_)))
-                .map(|f| (t.display_name().to_owned(), f.name().to_owned()))
-        })
-        .collect();
-    Ok(MediaPage {
-        media_fields,
-        shell: Shell::new(&signed_in, Section::Media, "Media library").crumb("Media library", None),
-    })
-}
-
 /// Any other address under `/admin`: the admin's own not-found page.
 pub async fn not_found() -> AdminResult<actix_web::HttpResponse> {
     Err(AdminError::NotFound(
@@ -101,6 +82,5 @@ pub async fn not_found() -> AdminResult<actix_web::HttpResponse> {
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource(["", "/"]).route(web::get().to(show_dashboard)))
-        .service(show_content)
-        .service(show_media);
+        .service(show_content);
 }

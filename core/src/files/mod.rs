@@ -9,6 +9,7 @@ mod delivery;
 mod names;
 mod object;
 mod upload;
+mod usage;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +19,11 @@ use cairn_media::spool::Spool;
 use cairn_media::storage::{Key, LocalStorage, S3Settings, S3Storage, Storage};
 use cairn_media::transform::Policy;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tokio::sync::Semaphore;
@@ -26,6 +31,7 @@ use tokio::sync::Semaphore;
 pub use delivery::{CacheStatus, Delivery, DeliveryRequest};
 pub use object::file_object;
 pub use upload::{FileInfo, Upload};
+pub use usage::{FileUse, usage};
 
 use self::delivery::KeptVariant;
 
@@ -34,6 +40,7 @@ use crate::db::Db;
 use crate::db::entities::file;
 use crate::error::{Error, Result};
 use crate::flights::Flights;
+use crate::query::compile::escape_like;
 use crate::time::now;
 
 /// Where files are served; every file's `url` starts with it.
@@ -74,6 +81,15 @@ pub struct FileUpdate {
     pub caption: Option<String>,
     pub focal_point: Option<FocalPoint>,
     pub folder_path: Option<String>,
+}
+
+/// Which files a library page shows.
+#[derive(Debug, Clone, Default)]
+pub struct FileQuery {
+    pub search: String,
+    pub folder: Option<String>,
+    pub offset: u64,
+    pub limit: u64,
 }
 
 impl Files {
@@ -156,6 +172,45 @@ impl Files {
             .all(self.inner.db.conn())
             .await?;
         Ok(rows.iter().map(file_object).collect())
+    }
+
+    /// A page of files, newest first: those whose name contains `search`
+    /// (any case) in `folder` (every folder when `None`), with how many
+    /// match.
+    pub async fn search(&self, query: &FileQuery) -> Result<(Vec<Map<String, Value>>, u64)> {
+        let mut select = file::Entity::find();
+        if !query.search.is_empty() {
+            select = select.filter(
+                Expr::expr(Func::lower(Expr::col(file::Column::Name))).like(
+                    LikeExpr::new(format!("%{}%", escape_like(&query.search.to_lowercase())))
+                        .escape('\\'),
+                ),
+            );
+        }
+        if let Some(folder) = &query.folder {
+            select = select.filter(file::Column::FolderPath.eq(folder.as_str()));
+        }
+        let conn = self.inner.db.conn();
+        let total = select.clone().count(conn).await?;
+        let rows = select
+            .order_by_desc(file::Column::Id)
+            .offset(query.offset)
+            .limit(query.limit)
+            .all(conn)
+            .await?;
+        Ok((rows.iter().map(file_object).collect(), total))
+    }
+
+    /// Every folder that holds a file, in order.
+    pub async fn folders(&self) -> Result<Vec<String>> {
+        Ok(file::Entity::find()
+            .select_only()
+            .column(file::Column::FolderPath)
+            .distinct()
+            .order_by_asc(file::Column::FolderPath)
+            .into_tuple()
+            .all(self.inner.db.conn())
+            .await?)
     }
 
     pub async fn find(&self, id: i64) -> Result<Map<String, Value>> {

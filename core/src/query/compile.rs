@@ -467,7 +467,7 @@ pub fn tie_breaker(table: &str, keys: &[SortKey]) -> SortKey {
 }
 
 /// `%`, `_` and `\` taken literally in a LIKE pattern escaped with `\`.
-fn escape_like(text: &str) -> String {
+pub(crate) fn escape_like(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
