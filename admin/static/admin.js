@@ -100,6 +100,94 @@
       });
     });
 
+    // Component and dynamic zone items can be dragged into another order.
+    // The server reads items in the order the form sends them, so moving
+    // the elements is enough; the buttons do the same without a mouse.
+    document.querySelectorAll("fieldset.group").forEach(function (group) {
+      var dragged = null;
+      var items = function () { return Array.prototype.filter.call(group.children, function (c) { return c.classList.contains("item"); }); };
+      items().forEach(function (item) {
+        item.setAttribute("draggable", "true");
+        item.addEventListener("dragstart", function (event) {
+          dragged = item;
+          item.classList.add("dragging");
+          event.dataTransfer.effectAllowed = "move";
+          event.dataTransfer.setData("text/plain", "");
+        });
+        item.addEventListener("dragend", function () { item.classList.remove("dragging"); dragged = null; });
+        item.addEventListener("dragover", function (event) {
+          if (!dragged || dragged === item || dragged.parentNode !== item.parentNode) return;
+          event.preventDefault();
+          var box = item.getBoundingClientRect();
+          var after = event.clientY > box.top + box.height / 2;
+          group.insertBefore(dragged, after ? item.nextSibling : item);
+        });
+        item.addEventListener("drop", function (event) {
+          event.preventDefault();
+          var form = group.closest("form");
+          if (form) form.dispatchEvent(new Event("change", { bubbles: true }));
+        });
+      });
+    });
+
+    // Markdown previews without leaving the page (the server renders them,
+    // HTML in the text shown as text).
+    document.querySelectorAll("button[data-preview]").forEach(function (button) {
+      var id = button.getAttribute("data-preview");
+      var text = document.getElementById(id);
+      var preview = document.getElementById(id + "-preview");
+      var form = button.form;
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        var body = new URLSearchParams();
+        body.append("csrf", form.elements.csrf.value);
+        body.append("text", text.value);
+        fetch("/admin/markdown", { method: "POST", credentials: "same-origin", body: body })
+          .then(function (response) { return response.ok ? response.text() : Promise.reject(); })
+          .then(function (html) { preview.innerHTML = html; preview.hidden = false; })
+          .catch(function () { form.requestSubmit(button); });
+      });
+    });
+
+    // uid fields: regenerated from their source, and checked while typing.
+    document.querySelectorAll("input[data-uid-check]").forEach(function (input) {
+      var status = document.getElementById(input.id + "-status");
+      var ask = function (text) {
+        return fetch(input.getAttribute("data-uid-check") + "&text=" + encodeURIComponent(text),
+          { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : null; });
+      };
+      var check = function () {
+        var text = input.value.trim();
+        if (!text) { status.textContent = ""; return; }
+        ask(text).then(function (answer) {
+          if (!answer || input.value.trim() !== text) return;
+          if (answer.available) status.textContent = "Available.";
+          else if (answer.proposal) status.textContent = "Taken or not a valid uid; “" + answer.proposal + "” is free.";
+          else status.textContent = "Use letters, digits, - _ . ~";
+        }).catch(function () { /* the save checks it anyway */ });
+      };
+      var timer = null;
+      input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 250); });
+      var source = document.getElementById(input.getAttribute("data-uid-source") || "");
+      if (source) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "secondary small";
+        button.id = input.id + "-regenerate";
+        button.textContent = "Regenerate";
+        button.addEventListener("click", function () {
+          ask(source.value).then(function (answer) {
+            if (answer && answer.proposal) {
+              input.value = answer.proposal;
+              input.dispatchEvent(new Event("input", { bubbles: true }));
+            }
+          });
+        });
+        input.insertAdjacentElement("afterend", button);
+      }
+    });
+
     // Uploads: one request per file with its own progress bar, from the
     // file picker or dropped on the form.
     document.querySelectorAll("form[data-upload]").forEach(function (form) {

@@ -4,7 +4,7 @@
 
 use cairn_core::auth::admin_users::{self, NewAdmin};
 use cairn_core::entries::ListOptions;
-use cairn_tests::{TestApp, TestServer, backend_tests, data};
+use cairn_tests::{TestApp, TestServer, backend_tests, data, json};
 use reqwest::redirect::Policy;
 use scraper::{Html, Selector};
 
@@ -337,6 +337,57 @@ backend_tests! {
             .await;
         assert_eq!(replayed.status, 403, "a token from an ended session is stale");
         assert_eq!(app.scalar("SELECT COUNT(*) FROM cairn_admin_drafts", vec![]).await, 0);
+        visitor.server.stop().await;
+    }
+
+    async fn every_content_media_and_settings_form_refuses_a_missing_or_forged_token(app) {
+        create_admin(&app).await;
+        app.apply_fixture("kitchen").await;
+        let visitor = Visitor::new(&app).await;
+        visitor.sign_in().await;
+        let recipe = app.context.entries("recipe")?.create(&data!({"title": "Soup"}), &Default::default()).await?;
+        let id = recipe["documentId"].as_str().unwrap().to_owned();
+        let forms = [
+            "/admin/content/api::recipe.recipe/new".to_owned(),
+            format!("/admin/content/api::recipe.recipe/{id}"),
+            "/admin/content/api::recipe.recipe/bulk".to_owned(),
+            "/admin/content/api::recipe.recipe/bulk/confirm".to_owned(),
+            "/admin/content/api::recipe.recipe/columns".to_owned(),
+            format!("/admin/content/api::recipe.recipe/{id}/history/1/restore"),
+            "/admin/markdown".to_owned(),
+            "/admin/settings/tokens".to_owned(),
+            "/admin/settings/tokens/revoke".to_owned(),
+            "/admin/settings/administrators".to_owned(),
+            "/admin/settings/locales".to_owned(),
+            "/admin/settings/public".to_owned(),
+        ];
+        for form in &forms {
+            let fields = [("title", "Stew"), ("action", "delete"), ("ids", id.as_str()), ("name", "x")];
+            let missing = visitor.post(form, &fields).await;
+            assert_eq!(missing.status, 403, "{form} without a token");
+            let mut forged = vec![("csrf", "forged")];
+            forged.extend_from_slice(&fields);
+            assert_eq!(visitor.post(form, &forged).await.status, 403, "{form} with a forged token");
+        }
+        let stored = app.context.entries("recipe")?.find_one(&id, &cairn_core::entries::ReadOptions { status: cairn_core::entries::Status::Draft, ..Default::default() }).await?;
+        assert_eq!(stored.map(|r| r["title"].clone()), Some(json!("Soup")), "nothing changed");
+
+        // An upload is read only after its token: a file sent without one,
+        // or before it, is not stored.
+        let png = cairn_tests::images::png_with_alpha(4, 4);
+        let part = || reqwest::multipart::Part::bytes(png.clone()).file_name("a.png").mime_str("image/png").unwrap();
+        let forged = reqwest::multipart::Form::new().text("csrf", "forged").part("files", part());
+        let response = visitor.client.post(visitor.server.url("/admin/media/upload")).multipart(forged).send().await?;
+        assert_eq!(response.status(), 403);
+        let csrf = visitor.get("/admin/media").await.csrf();
+        let late = reqwest::multipart::Form::new().part("files", part()).text("csrf", csrf.clone());
+        let response = visitor.client.post(visitor.server.url("/admin/media/upload")).multipart(late).send().await?;
+        assert_eq!(response.status(), 403, "the token comes before the files");
+        assert!(app.context.files().list().await?.is_empty());
+        let good = reqwest::multipart::Form::new().text("csrf", csrf).part("files", part());
+        let response = visitor.client.post(visitor.server.url("/admin/media/upload")).multipart(good).send().await?;
+        assert_eq!(response.status(), 303);
+        assert_eq!(app.context.files().list().await?.len(), 1);
         visitor.server.stop().await;
     }
 

@@ -99,6 +99,15 @@ browser_tests! {
         page.submit("field-sections-add-kitchen-note").await?;
         page.fill("field-sections-0-body", "Use **arborio**.").await?;
         assert_eq!(page.value("field-title").await?, "Mushroom risotto", "kept across the form's buttons");
+        // The uid is proposed from the title and checked while typed; the
+        // Markdown is previewed in place, its HTML never run.
+        page.click("field-slug-regenerate").await?;
+        page.wait_value("field-slug", "mushroom-risotto").await?;
+        page.wait_text("field-slug-status", "Available").await?;
+        page.click("field-sections-0-body-preview-button").await?;
+        page.wait_text("field-sections-0-body-preview", "Use arborio.").await?;
+        let strong = client.find(Locator::Css("#field-sections-0-body-preview strong")).await?;
+        assert_eq!(strong.text().await?, "arborio");
         assert!(page.text("field-cuisine-wrap").await?.contains("Italian"), "linked by its name");
         page.accessible().await?;
 

@@ -98,6 +98,7 @@ impl Page {
     async fn submit_confirmed(&self, id: &str) -> TestResult {
         let element = self.find(id).await?;
         let before = self.client.find(Locator::Css("html")).await?;
+        self.centre(&element).await?;
         element.click().await?;
         self.client.accept_alert().await?;
         self.gone(before).await
@@ -105,6 +106,7 @@ impl Page {
 
     async fn leave(&self, element: Element) -> TestResult {
         let before = self.client.find(Locator::Css("html")).await?;
+        self.centre(&element).await?;
         element.click().await?;
         self.gone(before).await
     }
@@ -147,8 +149,23 @@ impl Page {
         Ok(())
     }
 
+    /// Clicks a control, scrolled to the middle of the window first, where
+    /// the edit view's sticky action bar does not cover it.
     async fn click(&self, id: &str) -> TestResult {
-        self.find(id).await?.click().await?;
+        let element = self.find(id).await?;
+        self.centre(&element).await?;
+        element.click().await?;
+        Ok(())
+    }
+
+    async fn centre(&self, element: &Element) -> TestResult {
+        let argument = serde_json::to_value(element)?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![argument],
+            )
+            .await?;
         Ok(())
     }
 
@@ -168,6 +185,38 @@ impl Page {
             .prop("value")
             .await?
             .unwrap_or_default())
+    }
+
+    /// Waits until the text of `id` contains `expected` (a script changes it).
+    async fn wait_text(&self, id: &str, expected: &str) -> TestResult {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let text = self.text(id).await?;
+            if text.contains(expected) {
+                return Ok(());
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{id} says {text:?}, not {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits until the value of `id` is `expected` (a script sets it).
+    async fn wait_value(&self, id: &str, expected: &str) -> TestResult {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let value = self.value(id).await?;
+            if value == expected {
+                return Ok(());
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{id} holds {value:?}, not {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     async fn path(&self) -> Result<String, fantoccini::error::CmdError> {

@@ -287,6 +287,8 @@ pub enum Edit {
     Down(String),
     /// A relation or file taken off a field.
     Unlink(String, String),
+    /// A Markdown field shown rendered beside its text; nothing changes.
+    Preview(String),
 }
 
 impl Edit {
@@ -302,6 +304,7 @@ impl Edit {
             "remove" => Edit::Remove(rest.to_owned()),
             "up" => Edit::Up(rest.to_owned()),
             "down" => Edit::Down(rest.to_owned()),
+            "preview" => Edit::Preview(rest.to_owned()),
             "unlink" => {
                 let (path, id) = rest.split_once(':')?;
                 Edit::Unlink(path.to_owned(), id.to_owned())
@@ -367,6 +370,7 @@ impl Edit {
                     _ => false,
                 }
             }
+            Edit::Preview(_) => true,
             Edit::Unlink(path, id) => match at_mut(model, path) {
                 Some(Value::Array(ids)) => {
                     let before = ids.len();
@@ -549,6 +553,8 @@ pub enum Control {
         max_length: Option<u64>,
         /// `markdown`, `json` or `blocks`: what the text is, for the editor's help.
         format: Option<&'static str>,
+        /// Markdown rendered, when its preview was asked for.
+        preview: Option<String>,
     },
     Password {
         /// A password is stored; typing one replaces it.
@@ -563,7 +569,11 @@ pub enum Control {
     },
     Uid {
         value: String,
-        source: Option<String>,
+        /// The control of the field it is made from.
+        source: Option<(String, String)>,
+        /// Where to ask for a proposal or whether a value is free; fields
+        /// inside components have none (they are not unique).
+        check: Option<String>,
     },
     Links {
         multiple: bool,
@@ -617,6 +627,11 @@ pub struct Drawing<'a> {
     pub labels: &'a Labels,
     /// Whether the entry has a stored password per path (never its value).
     pub stored_secrets: &'a BTreeSet<String>,
+    /// Where the entry's uid fields ask what they would take and whether a
+    /// value is free (`field` and `text` are added).
+    pub uid_check: &'a str,
+    /// The Markdown field whose preview was asked for.
+    pub preview: Option<&'a str>,
 }
 
 fn text_of(value: Option<&Value>) -> String {
@@ -679,8 +694,11 @@ pub fn views(
                         value: text,
                         max_length,
                         format: None,
+                        preview: None,
                     },
                     Widget::Markdown => Control::TextArea {
+                        preview: (drawing.preview == Some(path.as_str()))
+                            .then(|| super::markdown::to_html(&text)),
                         value: text,
                         max_length,
                         format: Some("markdown"),
@@ -699,6 +717,7 @@ pub fn views(
                         } else {
                             "json"
                         }),
+                        preview: None,
                     },
                     Widget::Password => Control::Password {
                         stored: drawing.stored_secrets.contains(&path),
@@ -712,7 +731,13 @@ pub fn views(
                     },
                     Widget::Uid => Control::Uid {
                         value: text,
-                        source: scalar.source_field().map(str::to_owned),
+                        source: scalar.source_field().map(|source| {
+                            let id = format!("field-{}", join(prefix, source).replace('.', "-"));
+                            (source.to_owned(), id)
+                        }),
+                        check: prefix
+                            .is_empty()
+                            .then(|| format!("{}&field={}", drawing.uid_check, attribute.name)),
                     },
                 }
             }

@@ -5,6 +5,7 @@ pub mod columns;
 pub mod entry_form;
 pub mod filters;
 pub mod list_state;
+pub mod markdown;
 
 use serde_json::Value;
 

@@ -26,10 +26,10 @@ use serde_json::{Map, Value, json};
 
 use super::content::content_type;
 use super::{respond, see_other};
-use crate::content::display;
 use crate::content::entry_form::{
     self, Drawing, Edit, Fields, FileLabel, Labels, Lookup, References,
 };
+use crate::content::{display, markdown};
 use crate::error::{AdminError, AdminResult};
 use crate::form::{FieldErrors, sentence};
 use crate::pages::{Choice, EditPage, Section, Shell};
@@ -132,6 +132,8 @@ impl Target {
 /// A form and its state, shown again or for the first time.
 struct Draft {
     document_id: Option<String>,
+    /// The Markdown field whose preview was asked for.
+    preview: Option<String>,
     model: Map<String, Value>,
     errors: FieldErrors,
     version: Option<i64>,
@@ -338,11 +340,25 @@ async fn page(signed_in: &SignedIn, target: &Target, draft: Draft) -> AdminResul
         References::collect(&schema, &attributes, &draft.model),
     )
     .await?;
+    let mut uid_check = form_urlencoded::Serializer::new(String::new());
+    if let Some(document_id) = &draft.document_id {
+        uid_check.append_pair("document", document_id);
+    }
+    if let Some(locale) = &target.locale {
+        uid_check.append_pair("locale", locale);
+    }
+    let uid_check = format!(
+        "/admin/content/{}/uid?{}",
+        target.content_type.uid,
+        uid_check.finish()
+    );
     let drawing = Drawing {
         schema: &schema,
         errors: &draft.errors,
         labels: &labels,
         stored_secrets: &draft.secrets,
+        uid_check: &uid_check,
+        preview: draft.preview.as_deref(),
     };
     let fields_html = Fields {
         fields: entry_form::views(&drawing, &attributes, "", &draft.model)
@@ -512,6 +528,7 @@ async fn show_new(
         return Ok(see_other(&target.href(Some(&document_id))));
     }
     let draft = Draft {
+        preview: None,
         document_id: None,
         model: defaults(&target),
         errors: FieldErrors::default(),
@@ -538,6 +555,7 @@ async fn show_entry(
         Some(entry) => {
             let (model, version, secrets) = stored(&target, &document_id, &entry, &schema).await?;
             Draft {
+                preview: None,
                 document_id: Some(document_id),
                 model,
                 errors: FieldErrors::default(),
@@ -565,6 +583,7 @@ async fn show_entry(
                 None => defaults(&target),
             };
             Draft {
+                preview: None,
                 document_id: Some(document_id),
                 model,
                 errors: FieldErrors::default(),
@@ -635,6 +654,7 @@ async fn submitted(
     };
     let show_again = |model, errors, conflict, status| {
         let draft = Draft {
+            preview: None,
             document_id: document_id.clone(),
             model,
             errors,
@@ -648,10 +668,14 @@ async fn submitted(
     // A button of the form itself: show it back changed, save nothing.
     let op = form.text("op");
     if !op.is_empty() {
-        if let Some(edit) = Edit::parse(&op) {
+        let edit = Edit::parse(&op);
+        if let Some(edit) = &edit {
             edit.apply(&mut model);
         }
-        let (draft, status) = show_again(model, errors, None, StatusCode::OK);
+        let (mut draft, status) = show_again(model, errors, None, StatusCode::OK);
+        if let Some(Edit::Preview(path)) = edit {
+            draft.preview = Some(path);
+        }
         let page = page(&signed_in, &target, draft).await?;
         return Ok(respond(&request, page, status, []));
     }
@@ -869,9 +893,55 @@ async fn suggest(
     Ok(HttpResponse::Ok().json(found))
 }
 
+#[derive(Deserialize)]
+struct UidQuery {
+    field: String,
+    text: String,
+    document: Option<String>,
+    locale: Option<String>,
+}
+
+/// What a uid field would take from `text`, and whether `text` itself is
+/// free: `{ "proposal": "walnut-board-1" | null, "available": false }`.
+#[get("/content/{uid}/uid")]
+async fn check_uid(
+    signed_in: SignedIn,
+    uid: web::Path<String>,
+    query: web::Query<UidQuery>,
+) -> AdminResult<HttpResponse> {
+    let content_type = content_type(&signed_in.context, &uid)?;
+    let entries = signed_in.context.entries(&content_type.uid)?;
+    let UidQuery {
+        field,
+        text,
+        document,
+        locale,
+    } = query.into_inner();
+    let proposal = entries
+        .propose_uid(
+            &field,
+            &text,
+            document.as_deref().filter(|d| !d.is_empty()),
+            locale.as_deref().filter(|l| !l.is_empty()),
+        )
+        .await?;
+    let available = proposal.as_deref() == Some(text.as_str());
+    Ok(HttpResponse::Ok().json(json!({ "proposal": proposal, "available": available })))
+}
+
+/// Markdown rendered for the editor's preview, as HTML.
+#[post("/markdown")]
+async fn preview_markdown(posted: Posted) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(markdown::to_html(posted.form.raw("text")))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // `lookup` and `new` before `{document_id}`, which would take them.
     cfg.service(suggest)
+        .service(check_uid)
+        .service(preview_markdown)
         .service(show_new)
         .service(create)
         .service(show_entry)

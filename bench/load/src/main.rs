@@ -8,6 +8,7 @@
 //! memory) and the floor (`cairn-bench floor`, after reading Q1's page from
 //! the database). It prints a Markdown report.
 
+mod admin;
 mod cpu;
 mod dataset;
 mod reference;
@@ -162,6 +163,7 @@ pub struct BackendReport {
     pub first_scan: Duration,
     pub peak_rss_kib: u64,
     pub database_bytes: u64,
+    pub admin: admin::AdminFigures,
 }
 
 /// An installation with the dataset loaded, its server stopped; the seeds,
@@ -267,6 +269,7 @@ async fn measure(args: &RunArgs, backend: Backend, report: &mut BackendReport) -
             wrk::run(cached.pid(), &cached.url(cover), None, None, args).await?,
         ));
     }
+    report.admin = admin::measure(&setup, &cached, probe_article).await?;
     let write = Some(setup.full_token.as_str());
     report.rows.push((
         "Q5 create article".into(),

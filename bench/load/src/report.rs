@@ -66,6 +66,28 @@ pub fn markdown(args: &RunArgs, reports: &[BackendReport]) -> String {
                 uncached / floor.requests_per_second * 100.0
             );
         }
+        if !report.admin.pages.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n| admin page, one editor | first byte p50 | first byte max | HTML transferred (br) |"
+            );
+            let _ = writeln!(out, "| --- | ---: | ---: | ---: |");
+            for page in &report.admin.pages {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {:.1} KB |",
+                    page.name,
+                    ms(page.first_byte_p50),
+                    ms(page.first_byte_max),
+                    page.bytes as f64 / 1000.0
+                );
+            }
+            let _ = writeln!(
+                out,
+                "\n- the admin's stylesheet and script, loaded once and cached: {:.1} KB (br)\n",
+                report.admin.asset_bytes as f64 / 1000.0
+            );
+        }
         let _ = writeln!(
             out,
             "- start to first 200 on /_health: {}",

@@ -108,7 +108,7 @@ impl Setup {
         Ok(())
     }
 
-    fn cli(&self, args: &[&str]) -> Outcome<String> {
+    pub fn cli(&self, args: &[&str]) -> Outcome<String> {
         let output = Command::new(&self.cairn)
             .arg("--config")
             .arg(self.config_path())

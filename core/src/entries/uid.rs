@@ -58,3 +58,38 @@ pub async fn available(
         .map(|n| format!("{base}-{n}"))
         .find(|candidate| !taken.contains(candidate)))
 }
+
+impl super::Entries {
+    /// The uid field `field` would take from `text` in `locale`'s editable
+    /// state: its slug, with `-1`, `-2`… appended until no document but
+    /// `document_id` uses it. `None` when `text` has nothing to make a slug
+    /// of. A `text` that is its own answer is free to use as it is.
+    pub async fn propose_uid(
+        &self,
+        field: &str,
+        text: &str,
+        document_id: Option<&str>,
+        locale: Option<&str>,
+    ) -> Result<Option<String>> {
+        let conn = self.db.conn();
+        let ct = &self.content_type;
+        let field = ct
+            .field(field)
+            .filter(|f| f.attribute.kind.scalar().is_some_and(|s| s.name() == "uid"))
+            .ok_or_else(|| {
+                crate::Error::field(
+                    "field",
+                    format!("{} has no uid field `{field}`", ct.display_name()),
+                )
+            })?;
+        let locale = self.locale(conn, locale).await?;
+        let scope = Scope {
+            content_type: ct,
+            field,
+            locale: &locale,
+            published: crate::query::Status::Draft.reads_published(ct),
+            document_id: document_id.unwrap_or_default(),
+        };
+        available(conn, &scope, text).await
+    }
+}
