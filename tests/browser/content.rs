@@ -187,6 +187,56 @@ browser_tests! {
         assert_eq!(page.text("error-title").await?, "Not found");
     }
 
+    async fn blocks_are_edited_as_blocks_and_stored_as_strapi_json(page, client) {
+        kitchen(&page.app).await?;
+        let picture = page.app.upload("pasta.png", &cairn_tests::images::png_with_alpha(8, 6)).await;
+        // A block the editor cannot write back (a nested list) stays as it is.
+        let nested = json!({"type": "list", "format": "unordered", "children": [
+            {"type": "list-item", "children": [{"type": "text", "text": "flour"}]},
+            {"type": "list", "format": "unordered", "indentLevel": 1, "children": [
+                {"type": "list-item", "children": [{"type": "text", "text": "00"}]}
+            ]}
+        ]});
+        let recipe = page.app.context.entries("recipe")?
+            .create(&data!({"title": "Fresh pasta", "story": [nested.clone()]}), &Default::default())
+            .await?;
+        let document_id = recipe["documentId"].as_str().unwrap_or_default().to_owned();
+
+        page.sign_in(EMAIL, PASSWORD).await?;
+        page.open(&format!("/admin/content/api::recipe.recipe/{document_id}")).await?;
+        page.submit("field-story-add-heading-2").await?;
+        page.fill("field-story-1-text", "Why it works").await?;
+        page.submit("field-story-add-paragraph").await?;
+        page.fill("field-story-2-text", "Knead **ten minutes**, then rest it [covered](https://example.com/rest).").await?;
+        page.submit("field-story-add-list-ordered").await?;
+        page.fill("field-story-3-text", "Mix\nKnead\nRoll").await?;
+        page.submit("field-story-add-image").await?;
+        page.fill("field-story-4-file", "pasta.png").await?;
+        page.accessible().await?;
+        page.submit("save-entry").await?;
+        assert!(page.text("flash").await?.contains("Saved"));
+        page.shot("entry-blocks").await?;
+
+        let stored = page.app.context.entries("recipe")?.find_one(&document_id, &drafts()).await?.expect("the recipe");
+        let story = stored["story"].as_array().cloned().unwrap_or_default();
+        assert_eq!(story[0], nested, "kept exactly");
+        assert_eq!(story[1], json!({"type": "heading", "level": 2, "children": [{"type": "text", "text": "Why it works"}]}));
+        assert_eq!(story[2], json!({"type": "paragraph", "children": [
+            {"type": "text", "text": "Knead "},
+            {"type": "text", "text": "ten minutes", "bold": true},
+            {"type": "text", "text": ", then rest it "},
+            {"type": "link", "url": "https://example.com/rest", "children": [{"type": "text", "text": "covered"}]},
+            {"type": "text", "text": "."}
+        ]}));
+        assert_eq!(story[3]["format"], "ordered");
+        assert_eq!(story[3]["children"].as_array().map(Vec::len), Some(3));
+        assert_eq!(story[4]["type"], "image");
+        assert_eq!(story[4]["image"]["url"], picture["url"]);
+        // Opened again, every block reads back as it was written.
+        assert_eq!(page.value("field-story-2-text").await?, "Knead **ten minutes**, then rest it [covered](https://example.com/rest).");
+        let _ = client;
+    }
+
     async fn a_save_on_a_stale_version_is_refused_and_the_input_kept(page, client) {
         kitchen(&page.app).await?;
         let recipe = page.app.context.entries("recipe")?

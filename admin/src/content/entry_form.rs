@@ -20,6 +20,7 @@ use cairn_core::schema::kinds::Widget;
 use cairn_core::schema::registry::Schema;
 use serde_json::{Map, Value};
 
+use super::blocks;
 use crate::form::{FieldErrors, FormData};
 
 /// The marker of a non-repeatable component that is there (its fields may
@@ -31,6 +32,12 @@ const ITEM: &str = "__item";
 const COMPONENT: &str = "__component";
 /// The text input that adds a relation or a file.
 const ADD: &str = "__add";
+/// A block's kind, text, kept picture, new picture, and a block kept whole.
+const BLOCK_KIND: &str = "__block";
+const BLOCK_TEXT: &str = "__text";
+const BLOCK_IMAGE: &str = "__image";
+const BLOCK_FILE: &str = "__file";
+const BLOCK_RAW: &str = "__raw";
 
 fn join(prefix: &str, name: &str) -> String {
     if prefix.is_empty() {
@@ -65,11 +72,14 @@ fn link_id(value: &Value, files: bool) -> Option<Value> {
 /// or saved.
 #[derive(Debug, Clone)]
 pub struct Lookup {
-    /// The field's form path.
+    /// The field's form path (an image block's, for `Lookup::image`).
     pub path: String,
-    /// The related type's uid; `None` for media (the text is a file id).
+    /// The related type's uid; `None` for files (the text is a file's id
+    /// or name).
     pub target: Option<String>,
     pub text: String,
+    /// The file is the picture of a blocks field's image block.
+    pub image: bool,
 }
 
 /// The working copy of a group of attributes (a type's, or a component's)
@@ -150,7 +160,9 @@ pub fn from_form(
         let value = match &attribute.kind {
             Kind::Scalar(scalar) => {
                 let widget = scalar.widget();
-                if widget == Widget::Toggle {
+                if widget == Widget::Blocks {
+                    read_blocks(form, &path, lookups)
+                } else if widget == Widget::Toggle {
                     if !form.0.iter().any(|(key, _)| *key == path) {
                         continue;
                     }
@@ -195,6 +207,7 @@ pub fn from_form(
                             _ => None,
                         },
                         text,
+                        image: false,
                     });
                 }
                 Value::Array(ids)
@@ -238,6 +251,45 @@ pub fn from_form(
         model.insert(attribute.name.clone(), value);
     }
     model
+}
+
+/// A blocks field as its editor posted it: each item's kind and text made
+/// into Strapi's block, blocks kept as they were passed through. No block
+/// is null.
+fn read_blocks(form: &FormData, path: &str, lookups: &mut Vec<Lookup>) -> Value {
+    let blocks: Vec<Value> = items(form, path)
+        .into_iter()
+        .filter_map(|item| {
+            let raw = form.raw(&join(&item, BLOCK_RAW));
+            if !raw.is_empty() {
+                return serde_json::from_str(raw).ok();
+            }
+            let kind = form.text(&join(&item, BLOCK_KIND));
+            let image = serde_json::from_str(form.raw(&join(&item, BLOCK_IMAGE))).ok();
+            let file = form.text(&join(&item, BLOCK_FILE));
+            if kind == blocks::IMAGE && !file.is_empty() {
+                lookups.push(Lookup {
+                    path: item.clone(),
+                    target: None,
+                    text: file,
+                    image: true,
+                });
+            }
+            Some(blocks::from_text(&kind, form.raw(&join(&item, BLOCK_TEXT)), image))
+        })
+        .collect();
+    if blocks.is_empty() {
+        Value::Null
+    } else {
+        Value::Array(blocks)
+    }
+}
+
+/// Sets the picture of the image block at `path`.
+pub fn set_block_image(model: &mut Map<String, Value>, path: &str, file: Value) {
+    if let Some(Value::Object(block)) = at_mut(model, path) {
+        block.insert("image".into(), file);
+    }
 }
 
 /// The paths of a list's items in the order the form posted them.
@@ -289,6 +341,8 @@ pub enum Edit {
     Unlink(String, String),
     /// A Markdown field shown rendered beside its text; nothing changes.
     Preview(String),
+    /// A new block of a kind at the end of a blocks field.
+    AddBlock(String, String),
 }
 
 impl Edit {
@@ -305,6 +359,10 @@ impl Edit {
             "up" => Edit::Up(rest.to_owned()),
             "down" => Edit::Down(rest.to_owned()),
             "preview" => Edit::Preview(rest.to_owned()),
+            "block" => {
+                let (path, kind) = rest.split_once(':')?;
+                Edit::AddBlock(path.to_owned(), kind.to_owned())
+            }
             "unlink" => {
                 let (path, id) = rest.split_once(':')?;
                 Edit::Unlink(path.to_owned(), id.to_owned())
@@ -371,6 +429,22 @@ impl Edit {
                 }
             }
             Edit::Preview(_) => true,
+            Edit::AddBlock(path, kind) => {
+                let Some(block) = blocks::empty(kind) else {
+                    return false;
+                };
+                match at_mut(model, path) {
+                    Some(Value::Array(list)) => {
+                        list.push(block);
+                        true
+                    }
+                    Some(value @ Value::Null) => {
+                        *value = Value::Array(vec![block]);
+                        true
+                    }
+                    _ => false,
+                }
+            }
             Edit::Unlink(path, id) => match at_mut(model, path) {
                 Some(Value::Array(ids)) => {
                     let before = ids.len();
@@ -538,6 +612,20 @@ pub struct Item {
     pub last: bool,
 }
 
+/// One block of a blocks field.
+pub struct BlockItem {
+    pub path: String,
+    /// Its kind; `None` for a block kept as it is.
+    pub kind: Option<String>,
+    pub text: String,
+    /// An image block's picture: its URL and alternative text.
+    pub image: Option<(String, String)>,
+    /// The picture as stored, or the whole block when it is kept as it is.
+    pub json: String,
+    pub first: bool,
+    pub last: bool,
+}
+
 /// What an editor types a field's value with.
 pub enum Control {
     Input {
@@ -555,6 +643,9 @@ pub enum Control {
         format: Option<&'static str>,
         /// Markdown rendered, when its preview was asked for.
         preview: Option<String>,
+    },
+    Blocks {
+        items: Vec<BlockItem>,
     },
     Password {
         /// A password is stored; typing one replaces it.
@@ -703,7 +794,41 @@ pub fn views(
                         max_length,
                         format: Some("markdown"),
                     },
-                    Widget::Json | Widget::Blocks => Control::TextArea {
+                    Widget::Blocks => {
+                        let list: &[Value] = value.and_then(Value::as_array).map_or(&[], Vec::as_slice);
+                        let count = list.len();
+                        let items = list
+                            .iter()
+                            .enumerate()
+                            .map(|(index, block)| {
+                                let item = join(&path, &index.to_string());
+                                let (kind, text, json) = match blocks::to_text(block) {
+                                    Some((kind, text)) => {
+                                        let image = block.get("image").filter(|i| !i.is_null());
+                                        (Some(kind), text, image.map(Value::to_string).unwrap_or_default())
+                                    }
+                                    None => (None, String::new(), block.to_string()),
+                                };
+                                let image = block.get("image").filter(|i| !i.is_null()).map(|i| {
+                                    (
+                                        text_of(i.get("url")),
+                                        text_of(i.get("alternativeText")),
+                                    )
+                                });
+                                BlockItem {
+                                    path: item,
+                                    kind,
+                                    text,
+                                    image,
+                                    json,
+                                    first: index == 0,
+                                    last: index + 1 == count,
+                                }
+                            })
+                            .collect();
+                        Control::Blocks { items }
+                    }
+                    Widget::Json => Control::TextArea {
                         value: match value {
                             Some(Value::String(raw)) if drawing.errors.get(&path).is_some() => {
                                 raw.clone()
@@ -712,11 +837,7 @@ pub fn views(
                             Some(other) => serde_json::to_string_pretty(other).unwrap_or_default(),
                         },
                         max_length: None,
-                        format: Some(if scalar.widget() == Widget::Blocks {
-                            "blocks"
-                        } else {
-                            "json"
-                        }),
+                        format: Some("json"),
                         preview: None,
                     },
                     Widget::Password => Control::Password {

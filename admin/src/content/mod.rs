@@ -1,6 +1,7 @@
 //! The content manager's logic apart from its handlers: a list view's
 //! state and what it shows, and an entry's form.
 
+pub mod blocks;
 pub mod columns;
 pub mod entry_form;
 pub mod filters;

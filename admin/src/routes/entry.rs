@@ -225,6 +225,10 @@ async fn resolve(
     for lookup in lookups {
         let Some(target) = lookup.target else {
             match file_id(context, &lookup.text).await? {
+                Ok(id) if lookup.image => {
+                    let file = context.files().find(id).await?;
+                    entry_form::set_block_image(model, &lookup.path, Value::Object(file));
+                }
                 Ok(id) => entry_form::link(model, &lookup.path, Value::from(id)),
                 Err(message) => errors.add(&lookup.path, message),
             }
