@@ -188,6 +188,67 @@
       }
     });
 
+    // Media fields: a file uploaded from the entry's form is linked to the
+    // field at once (saved with the entry), with its progress shown.
+    document.querySelectorAll("input[data-upload-into]").forEach(function (input) {
+      var box = input.closest(".upload-here");
+      var form = input.form;
+      var path = input.getAttribute("data-upload-into");
+      var list = box.querySelector(".uploads");
+      var linked = box.parentNode.querySelector(".linked");
+      box.hidden = false;
+      input.addEventListener("change", function () {
+        Array.prototype.slice.call(input.files).forEach(function (file) {
+          var item = document.createElement("li");
+          var bar = document.createElement("progress");
+          bar.max = 100; bar.value = 0;
+          bar.setAttribute("aria-label", "Uploading " + file.name);
+          var status = document.createElement("span");
+          status.className = "muted small";
+          item.appendChild(document.createTextNode(file.name + " "));
+          item.appendChild(bar); item.appendChild(status);
+          list.appendChild(item);
+          var body = new FormData();
+          body.append("csrf", form.elements.csrf.value);
+          body.append("folder", "/");
+          body.append("files", file, file.name);
+          var request = new XMLHttpRequest();
+          request.open("POST", "/admin/media/upload");
+          request.setRequestHeader("Accept", "application/json");
+          request.upload.addEventListener("progress", function (event) {
+            if (event.lengthComputable) bar.value = Math.round(event.loaded * 100 / event.total);
+          });
+          request.addEventListener("loadend", function () {
+            var created = null;
+            try { created = JSON.parse(request.responseText); } catch (e) { created = null; }
+            if (request.status !== 201 || !created || !created[0]) {
+              item.className = "failed";
+              status.textContent = (created && created.error) || "Not uploaded";
+              return;
+            }
+            bar.value = 100;
+            item.className = "done";
+            status.textContent = "Uploaded; saved with the entry";
+            if (!input.multiple) {
+              form.querySelectorAll("input[type=hidden][name='" + path + "']").forEach(function (old) { old.remove(); });
+              if (linked) linked.textContent = "";
+            }
+            var kept = document.createElement("input");
+            kept.type = "hidden"; kept.name = path; kept.value = String(created[0].id);
+            form.appendChild(kept);
+            if (linked) {
+              var entry = document.createElement("li");
+              entry.textContent = created[0].name + " (new)";
+              linked.appendChild(entry);
+            }
+            form.dispatchEvent(new Event("change", { bubbles: true }));
+          });
+          request.send(body);
+        });
+        input.value = "";
+      });
+    });
+
     // Uploads: one request per file with its own progress bar, from the
     // file picker or dropped on the form.
     document.querySelectorAll("form[data-upload]").forEach(function (form) {

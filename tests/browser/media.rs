@@ -1,7 +1,7 @@
 //! The media library: three files uploaded at once with a progress bar
 //! each, found by name, a focal point set that moves a variant's crop, a
-//! file picked by name in an entry, and a deletion that names the entries
-//! still using the file.
+//! file picked by name in an entry and one uploaded from the entry's form,
+//! and a deletion that names the entries still using the file.
 
 use cairn_core::auth::admin_users::{self, NewAdmin};
 use cairn_tests::data;
@@ -102,6 +102,15 @@ browser_tests! {
         page.fill("field-photo-add", "banner.png").await?;
         page.submit("save-entry").await?;
         assert!(page.text("field-photo-wrap").await?.contains("banner.png"));
+
+        // Or uploaded from the entry's form itself, linked at once.
+        page.open("/admin/content/api::recipe.recipe/new").await?;
+        page.fill("field-title", "Green salad").await?;
+        page.find("field-photo-upload").await?.send_keys(&paths[2]).await?;
+        page.wait_text("field-photo-wrap", "saved with the entry").await?;
+        page.submit("save-entry").await?;
+        assert!(page.text("flash").await?.contains("Saved"));
+        assert!(page.text("field-photo-wrap").await?.contains("third.png"));
 
         // Deleting names the entries that use it.
         page.open(&format!("/admin/media/{id}")).await?;

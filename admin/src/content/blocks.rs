@@ -47,7 +47,9 @@ pub fn empty(kind: &str) -> Option<Value> {
 /// A block from its kind and text; `image` is an image block's file.
 pub fn from_text(kind: &str, text: &str, image: Option<Value>) -> Value {
     match kind {
-        IMAGE => json!({ "type": "image", "image": image.unwrap_or(Value::Null), "children": [text_node("")] }),
+        IMAGE => {
+            json!({ "type": "image", "image": image.unwrap_or(Value::Null), "children": [text_node("")] })
+        }
         "code" => json!({ "type": "code", "children": [text_node(text)] }),
         "quote" => json!({ "type": "quote", "children": inline(text) }),
         "list-unordered" | "list-ordered" => {
@@ -102,7 +104,12 @@ pub fn to_text(block: &Value) -> Option<(String, String)> {
             .collect(),
         k if k.starts_with("list-") => children
             .iter()
-            .map(|item| Some(format!("- {}", nodes_text(item.get("children")?.as_array()?))))
+            .map(|item| {
+                Some(format!(
+                    "- {}",
+                    nodes_text(item.get("children")?.as_array()?)
+                ))
+            })
             .collect::<Option<Vec<_>>>()?
             .join("\n"),
         _ => nodes_text(children),
@@ -161,8 +168,10 @@ fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut line_start = true;
     for c in text.chars() {
-        let special = matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | '&')
-            || (line_start && matches!(c, '#' | '-' | '+' | '=' | '|'))
+        let special = matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | '&'
+        ) || (line_start && matches!(c, '#' | '-' | '+' | '=' | '|'))
             || (line_start && c.is_ascii_digit());
         if special {
             out.push('\\');
@@ -216,7 +225,9 @@ fn inline(text: &str) -> Vec<Value> {
         // Neighbouring text with the same marks is one node, as Strapi writes it.
         if let (Some(Value::Object(last)), Value::Object(next)) = (target.last_mut(), &node) {
             let same = last.len() == next.len()
-                && last.iter().all(|(k, v)| k == "text" || next.get(k) == Some(v));
+                && last
+                    .iter()
+                    .all(|(k, v)| k == "text" || next.get(k) == Some(v));
             if same && last.get("type") == Some(&json!("text")) {
                 let joined = format!(
                     "{}{}",
@@ -239,10 +250,16 @@ fn inline(text: &str) -> Vec<Value> {
             Event::End(TagEnd::Strikethrough) => marks.strikethrough = false,
             Event::InlineHtml(html) if html.as_ref() == "<u>" => marks.underline = true,
             Event::InlineHtml(html) if html.as_ref() == "</u>" => marks.underline = false,
-            Event::Start(Tag::Link { dest_url, .. }) => link = Some((dest_url.to_string(), Vec::new())),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                link = Some((dest_url.to_string(), Vec::new()))
+            }
             Event::End(TagEnd::Link) => {
                 if let Some((url, children)) = link.take() {
-                    let children = if children.is_empty() { vec![text_node("")] } else { children };
+                    let children = if children.is_empty() {
+                        vec![text_node("")]
+                    } else {
+                        children
+                    };
                     nodes.push(json!({ "type": "link", "url": url, "children": children }));
                 }
             }
@@ -250,7 +267,9 @@ fn inline(text: &str) -> Vec<Value> {
                 push(marks.node(&text, false), &mut nodes, &mut link);
             }
             Event::Code(code) => push(marks.node(&code, true), &mut nodes, &mut link),
-            Event::SoftBreak | Event::HardBreak => push(marks.node("\n", false), &mut nodes, &mut link),
+            Event::SoftBreak | Event::HardBreak => {
+                push(marks.node("\n", false), &mut nodes, &mut link)
+            }
             Event::End(TagEnd::Paragraph) => {}
             Event::Start(Tag::Paragraph) => {
                 if !nodes.is_empty() {
@@ -319,7 +338,12 @@ mod tests {
                 {"type": "list-item", "children": [{"type": "text", "text": "three"}]}
             ]})
         );
-        assert_eq!(empty("heading-3"), Some(json!({"type": "heading", "level": 3, "children": [{"type": "text", "text": ""}]})));
+        assert_eq!(
+            empty("heading-3"),
+            Some(
+                json!({"type": "heading", "level": 3, "children": [{"type": "text", "text": ""}]})
+            )
+        );
         assert_eq!(empty("marquee"), None);
     }
 }

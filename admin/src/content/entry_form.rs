@@ -275,7 +275,11 @@ fn read_blocks(form: &FormData, path: &str, lookups: &mut Vec<Lookup>) -> Value 
                     image: true,
                 });
             }
-            Some(blocks::from_text(&kind, form.raw(&join(&item, BLOCK_TEXT)), image))
+            Some(blocks::from_text(
+                &kind,
+                form.raw(&join(&item, BLOCK_TEXT)),
+                image,
+            ))
         })
         .collect();
     if blocks.is_empty() {
@@ -795,7 +799,8 @@ pub fn views(
                         format: Some("markdown"),
                     },
                     Widget::Blocks => {
-                        let list: &[Value] = value.and_then(Value::as_array).map_or(&[], Vec::as_slice);
+                        let list: &[Value] =
+                            value.and_then(Value::as_array).map_or(&[], Vec::as_slice);
                         let count = list.len();
                         let items = list
                             .iter()
@@ -805,15 +810,16 @@ pub fn views(
                                 let (kind, text, json) = match blocks::to_text(block) {
                                     Some((kind, text)) => {
                                         let image = block.get("image").filter(|i| !i.is_null());
-                                        (Some(kind), text, image.map(Value::to_string).unwrap_or_default())
+                                        (
+                                            Some(kind),
+                                            text,
+                                            image.map(Value::to_string).unwrap_or_default(),
+                                        )
                                     }
                                     None => (None, String::new(), block.to_string()),
                                 };
                                 let image = block.get("image").filter(|i| !i.is_null()).map(|i| {
-                                    (
-                                        text_of(i.get("url")),
-                                        text_of(i.get("alternativeText")),
-                                    )
+                                    (text_of(i.get("url")), text_of(i.get("alternativeText")))
                                 });
                                 BlockItem {
                                     path: item,

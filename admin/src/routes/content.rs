@@ -196,7 +196,6 @@ async fn list_page(
             } else {
                 "ascending"
             }),
-            None if name == "updatedAt" => Some("descending"),
             _ => None,
         },
     };
