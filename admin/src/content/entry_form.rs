@@ -652,7 +652,7 @@ pub enum Control {
         items: Vec<BlockItem>,
     },
     Password {
-        /// A password is stored; typing one replaces it.
+        /// The entry exists: an empty input keeps what it has.
         stored: bool,
     },
     Toggle {
@@ -720,7 +720,8 @@ pub struct Drawing<'a> {
     pub schema: &'a Schema,
     pub errors: &'a FieldErrors,
     pub labels: &'a Labels,
-    /// Whether the entry has a stored password per path (never its value).
+    /// The paths of password fields an empty input keeps (those of an entry
+    /// that exists); their values are never read.
     pub stored_secrets: &'a BTreeSet<String>,
     /// Where the entry's uid fields ask what they would take and whether a
     /// value is free (`field` and `text` are added).

@@ -140,7 +140,8 @@ pub async fn measure(setup: &Setup, server: &Running, document_id: &str) -> Outc
         if next.is_empty() || !next.starts_with("/admin/") {
             break;
         }
-        deep = next.replace("&amp;", "&");
+        // The page escapes `&` in attributes (askama writes `&#38;`).
+        deep = next.replace("&#38;", "&").replace("&amp;", "&");
     }
     figures
         .pages
