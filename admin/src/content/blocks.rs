@@ -270,11 +270,8 @@ fn inline(text: &str) -> Vec<Value> {
             Event::SoftBreak | Event::HardBreak => {
                 push(marks.node("\n", false), &mut nodes, &mut link)
             }
-            Event::End(TagEnd::Paragraph) => {}
-            Event::Start(Tag::Paragraph) => {
-                if !nodes.is_empty() {
-                    push(marks.node("\n\n", false), &mut nodes, &mut link);
-                }
+            Event::Start(Tag::Paragraph) if !nodes.is_empty() => {
+                push(marks.node("\n\n", false), &mut nodes, &mut link);
             }
             _ => {}
         }

@@ -3,15 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sea_orm::ActiveValue::Set;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 
-use crate::db::entities::setting;
+use crate::db::settings;
 use crate::error::{Error, Result, ValidationErrors};
 use crate::query::Readable;
 use crate::schema::Schema;
-use crate::time::now;
 
 const SETTING: &str = "public_permissions";
 
@@ -92,11 +90,8 @@ impl PublicPermissions {
 }
 
 pub async fn load(conn: &impl ConnectionTrait) -> Result<PublicPermissions> {
-    let row = setting::Entity::find_by_id(SETTING.to_owned())
-        .one(conn)
-        .await?;
-    match row {
-        Some(row) => serde_json::from_value(row.value)
+    match settings::get(conn, SETTING).await? {
+        Some(value) => serde_json::from_value(value)
             .map_err(|e| Error::internal(format!("stored public permissions: {e}"))),
         None => Ok(PublicPermissions::default()),
     }
@@ -104,17 +99,5 @@ pub async fn load(conn: &impl ConnectionTrait) -> Result<PublicPermissions> {
 
 pub async fn save(conn: &impl ConnectionTrait, permissions: &PublicPermissions) -> Result<()> {
     let value = serde_json::to_value(permissions).map_err(Error::internal)?;
-    setting::Entity::insert(setting::ActiveModel {
-        key: Set(SETTING.to_owned()),
-        value: Set(value),
-        updated_at: Set(now()),
-    })
-    .on_conflict(
-        sea_orm::sea_query::OnConflict::column(setting::Column::Key)
-            .update_columns([setting::Column::Value, setting::Column::UpdatedAt])
-            .to_owned(),
-    )
-    .exec(conn)
-    .await?;
-    Ok(())
+    settings::put(conn, SETTING, value).await
 }

@@ -4,6 +4,7 @@ pub mod cells;
 pub mod entities;
 pub mod errors;
 mod inline;
+pub mod settings;
 
 use std::path::Path as FsPath;
 use std::str::FromStr;
