@@ -82,6 +82,23 @@ pub struct Lookup {
     pub image: bool,
 }
 
+/// The items of a dynamic zone's value, each with its component's uid and
+/// attributes; items that name no component of the schema are left out.
+fn zone_items<'v, 's>(
+    schema: &'s Schema,
+    value: &'v Value,
+) -> impl Iterator<Item = (&'v str, Vec<&'s Attribute>, &'v Map<String, Value>)> {
+    value.as_array().into_iter().flatten().filter_map(|item| {
+        let uid = item.get(COMPONENT)?.as_str()?;
+        let component = schema.component(uid)?;
+        Some((
+            uid,
+            component.attributes.iter().collect(),
+            item.as_object()?,
+        ))
+    })
+}
+
 /// The working copy of a group of attributes (a type's, or a component's)
 /// read from a stored entry.
 pub fn from_entry(
@@ -120,17 +137,11 @@ pub fn from_entry(
                 }
             }
             Kind::DynamicZone(_) => Value::Array(
-                value
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|item| {
-                        let uid = item.get(COMPONENT)?.as_str()?;
-                        let component = schema.component(uid)?;
-                        let attrs: Vec<&Attribute> = component.attributes.iter().collect();
-                        let mut object = from_entry(schema, &attrs, item.as_object()?);
+                zone_items(schema, value)
+                    .map(|(uid, attrs, item)| {
+                        let mut object = from_entry(schema, &attrs, item);
                         object.insert(COMPONENT.into(), Value::String(uid.to_owned()));
-                        Some(Value::Object(object))
+                        Value::Object(object)
                     })
                     .collect(),
             ),
@@ -499,17 +510,11 @@ pub fn to_data(
                 }
             }
             Kind::DynamicZone(_) => Value::Array(
-                value
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|item| {
-                        let uid = item.get(COMPONENT)?.as_str()?;
-                        let component = schema.component(uid)?;
-                        let attrs: Vec<&Attribute> = component.attributes.iter().collect();
-                        let mut object = to_data(schema, &attrs, item.as_object()?);
+                zone_items(schema, value)
+                    .map(|(uid, attrs, item)| {
+                        let mut object = to_data(schema, &attrs, item);
                         object.insert(COMPONENT.into(), Value::String(uid.to_owned()));
-                        Some(Value::Object(object))
+                        Value::Object(object)
                     })
                     .collect(),
             ),
@@ -563,15 +568,8 @@ impl References {
                     }
                 }
                 Kind::DynamicZone(_) => {
-                    for item in value.as_array().into_iter().flatten() {
-                        let component = item
-                            .get(COMPONENT)
-                            .and_then(Value::as_str)
-                            .and_then(|uid| schema.component(uid));
-                        if let (Some(component), Some(item)) = (component, item.as_object()) {
-                            let attrs: Vec<&Attribute> = component.attributes.iter().collect();
-                            self.walk(schema, &attrs, item);
-                        }
+                    for (_, attrs, item) in zone_items(schema, value) {
+                        self.walk(schema, &attrs, item);
                     }
                 }
                 Kind::Scalar(_) => {}
@@ -608,6 +606,7 @@ pub struct Linked {
 /// An item of a repeatable component or dynamic zone, drawn ahead.
 pub struct Item {
     pub path: String,
+    /// Its component and position: "Quote 2".
     pub label: String,
     /// The component's uid, for dynamic zones.
     pub component: Option<String>,
@@ -619,6 +618,8 @@ pub struct Item {
 /// One block of a blocks field.
 pub struct BlockItem {
     pub path: String,
+    /// "Block 3".
+    pub label: String,
     /// Its kind; `None` for a block kept as it is.
     pub kind: Option<String>,
     pub text: String,
@@ -823,6 +824,7 @@ pub fn views(
                                     (text_of(i.get("url")), text_of(i.get("alternativeText")))
                                 });
                                 BlockItem {
+                                    label: format!("Block {}", index + 1),
                                     path: item,
                                     kind,
                                     text,
@@ -982,7 +984,7 @@ pub fn views(
                     }
                     .render()?;
                     items.push(Item {
-                        label: component.def.info.display_name.clone(),
+                        label: format!("{} {}", component.def.info.display_name, index + 1),
                         component: Some(uid),
                         first: index == 0,
                         last: index + 1 == count,

@@ -11,9 +11,9 @@
 
 use std::sync::Arc;
 
-use cairn_core::entries::{ListOptions, ReadOptions, Status};
+use cairn_core::entries::ListOptions;
 use cairn_core::error::Path;
-use cairn_core::query::{Filter, Operand, Operator, Pagination, Readable, Sort};
+use cairn_core::query::{Filter, Operand, Operator, Pagination, Sort};
 use cairn_core::schema::registry::ContentType;
 
 /// Page sizes an editor can pick.
@@ -297,13 +297,7 @@ impl ListState {
             }],
         };
         ListOptions {
-            read: ReadOptions {
-                locale: self.locale.clone(),
-                status: Status::Draft,
-                include_private: true,
-                readable: Readable::All,
-                ..ReadOptions::default()
-            },
+            read: super::editor_read(self.locale.clone()),
             filters: match filters.len() {
                 0 => None,
                 1 => filters.pop(),

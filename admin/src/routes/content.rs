@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::{respond, see_other};
 use crate::content::filters::{self, FilterField};
 use crate::content::list_state::{ListState, PAGE_SIZES};
-use crate::content::{columns, display};
+use crate::content::{columns, display, editor_read, title};
 use crate::error::{AdminError, AdminResult};
 use crate::form::FormData;
 use crate::pages::{
@@ -170,11 +170,7 @@ async fn list_page(
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned();
-            let title = main_field
-                .as_deref()
-                .and_then(|name| entry.get(name))
-                .filter(|v| !v.is_null())
-                .map_or_else(|| document_id.clone(), |v| display(Some(v)));
+            let title = title(entry, main_field.as_deref());
             ListRow {
                 href: format!("/admin/content/{uid}/{document_id}{locale_suffix}"),
                 cells: chosen.iter().map(|name| display(entry.get(name))).collect(),
@@ -353,18 +349,12 @@ async fn confirm_bulk(
     let locale = form_locale(&form);
     let mut items = Vec::new();
     for document_id in ids {
-        let read = cairn_core::entries::ReadOptions {
-            locale: locale.clone(),
-            include_private: true,
-            ..Default::default()
-        };
         // Entries deleted meanwhile are left out of what the action counts.
-        if let Some(entry) = entries.find_one(&document_id, &read).await? {
-            let title = main_field
-                .as_deref()
-                .and_then(|name| entry.get(name))
-                .filter(|v| !v.is_null())
-                .map_or_else(|| document_id.clone(), |v| display(Some(v)));
+        if let Some(entry) = entries
+            .find_one(&document_id, &editor_read(locale.clone()))
+            .await?
+        {
+            let title = title(&entry, main_field.as_deref());
             items.push(BulkItem { document_id, title });
         }
     }

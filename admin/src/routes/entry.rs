@@ -13,10 +13,8 @@ use std::sync::Arc;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
-use cairn_core::entries::{
-    Entries, Entry, LocaleScope, Populate, ReadOptions, Status, WriteOptions,
-};
-use cairn_core::query::{Filter, Operand, Operator, Pagination, Readable};
+use cairn_core::entries::{Entries, Entry, LocaleScope, Populate, ReadOptions, WriteOptions};
+use cairn_core::query::{Operand, Operator};
 use cairn_core::schema::TypeKind;
 use cairn_core::schema::attribute::{Attribute, Kind};
 use cairn_core::schema::registry::ContentType;
@@ -29,7 +27,7 @@ use super::{respond, see_other};
 use crate::content::entry_form::{
     self, Drawing, Edit, Fields, FileLabel, Labels, Lookup, References,
 };
-use crate::content::{display, markdown};
+use crate::content::{drafts_where, editor_read, markdown, title};
 use crate::error::{AdminError, AdminResult};
 use crate::form::{FieldErrors, sentence};
 use crate::pages::{Choice, EditPage, Section, Shell};
@@ -118,12 +116,8 @@ impl Target {
     /// The draft of a document, relations, media and components populated.
     async fn read(&self, document_id: &str, locale: Option<&str>) -> AdminResult<Option<Entry>> {
         let read = ReadOptions {
-            locale: locale.map(str::to_owned),
-            status: Status::Draft,
             populate: Populate::all(),
-            include_private: true,
-            readable: Readable::All,
-            ..ReadOptions::default()
+            ..editor_read(locale.map(str::to_owned))
         };
         Ok(self.entries.find_one(document_id, &read).await?)
     }
@@ -156,39 +150,21 @@ pub async fn labels(context: &AppContext, references: References) -> AdminResult
             .content_type()
             .main_field()
             .map(|f| f.name().to_owned());
-        let page = entries
-            .find_many(&cairn_core::entries::ListOptions {
-                read: ReadOptions {
-                    status: Status::Draft,
-                    include_private: true,
-                    readable: Readable::All,
-                    ..ReadOptions::default()
-                },
-                filters: Some(Filter::Condition {
-                    path: vec!["documentId".to_owned()],
-                    operator: Operator::In,
-                    operand: Operand::Many(ids.iter().cloned().collect()),
-                    at: Arc::new("documentId".into()),
-                }),
-                sort: Vec::new(),
-                pagination: Pagination::Offset {
-                    start: 0,
-                    limit: ids.len() as u64,
-                    with_count: false,
-                },
-            })
-            .await?;
+        let found = drafts_where(
+            &entries,
+            Some((
+                "documentId",
+                Operator::In,
+                Operand::Many(ids.iter().cloned().collect()),
+            )),
+            ids.len() as u64,
+        )
+        .await?;
         let names = labels.documents.entry(uid).or_default();
-        for entry in page.entries()? {
-            let Some(document_id) = entry.get("documentId").and_then(Value::as_str) else {
-                continue;
-            };
-            let label = main
-                .as_deref()
-                .and_then(|m| entry.get(m))
-                .filter(|v| !v.is_null())
-                .map_or_else(|| document_id.to_owned(), |v| display(Some(v)));
-            names.insert(document_id.to_owned(), label);
+        for entry in found {
+            if let Some(document_id) = entry.get("documentId").and_then(Value::as_str) {
+                names.insert(document_id.to_owned(), title(&entry, main.as_deref()));
+            }
         }
     }
     for id in references.files {
@@ -236,13 +212,11 @@ async fn resolve(
         };
         let entries = context.entries(&target)?;
         let name = entries.content_type().display_name().to_owned();
-        let draft = ReadOptions {
-            status: Status::Draft,
-            include_private: true,
-            readable: Readable::All,
-            ..ReadOptions::default()
-        };
-        if entries.find_one(&lookup.text, &draft).await?.is_some() {
+        if entries
+            .find_one(&lookup.text, &editor_read(None))
+            .await?
+            .is_some()
+        {
             entry_form::link(model, &lookup.path, Value::String(lookup.text));
             continue;
         }
@@ -257,24 +231,12 @@ async fn resolve(
             );
             continue;
         };
-        let page = entries
-            .find_many(&cairn_core::entries::ListOptions {
-                read: draft,
-                filters: Some(Filter::Condition {
-                    path: vec![main.clone()],
-                    operator: Operator::Eqi,
-                    operand: Operand::One(lookup.text.clone()),
-                    at: Arc::new(lookup.path.as_str().into()),
-                }),
-                sort: Vec::new(),
-                pagination: Pagination::Offset {
-                    start: 0,
-                    limit: 2,
-                    with_count: false,
-                },
-            })
-            .await?;
-        let found = page.entries()?;
+        let found = drafts_where(
+            &entries,
+            Some((&main, Operator::Eqi, Operand::One(lookup.text.clone()))),
+            2,
+        )
+        .await?;
         match found.as_slice() {
             [one] => {
                 if let Some(id) = one.get("documentId").cloned() {
@@ -672,12 +634,12 @@ async fn submitted(
     // A button of the form itself: show it back changed, save nothing.
     let op = form.text("op");
     if !op.is_empty() {
-        let edit = Edit::parse(&op);
-        if let Some(edit) = &edit {
-            edit.apply(&mut model);
-        }
+        let edit = Edit::parse(&op).ok_or_else(|| {
+            AdminError::BadRequest(format!("`{op}` is not a button of this form."))
+        })?;
+        edit.apply(&mut model);
         let (mut draft, status) = show_again(model, errors, None, StatusCode::OK);
-        if let Some(Edit::Preview(path)) = edit {
+        if let Edit::Preview(path) = edit {
             draft.preview = Some(path);
         }
         let page = page(&signed_in, &target, draft).await?;
@@ -856,42 +818,16 @@ async fn suggest(
     let entries = signed_in.context.entries(&content_type.uid)?;
     let main = content_type.main_field().map(|f| f.name().to_owned());
     let text = query.q.trim();
-    let page = entries
-        .find_many(&cairn_core::entries::ListOptions {
-            read: ReadOptions {
-                status: Status::Draft,
-                include_private: true,
-                readable: Readable::All,
-                ..ReadOptions::default()
-            },
-            filters: main
-                .as_ref()
-                .filter(|_| !text.is_empty())
-                .map(|main| Filter::Condition {
-                    path: vec![main.clone()],
-                    operator: Operator::Containsi,
-                    operand: Operand::One(text.to_owned()),
-                    at: Arc::new("q".into()),
-                }),
-            sort: Vec::new(),
-            pagination: Pagination::Offset {
-                start: 0,
-                limit: 10,
-                with_count: false,
-            },
-        })
-        .await?;
-    let found: Vec<Value> = page
-        .entries()?
+    let condition = main
+        .as_deref()
+        .filter(|_| !text.is_empty())
+        .map(|main| (main, Operator::Containsi, Operand::One(text.to_owned())));
+    let found: Vec<Value> = drafts_where(&entries, condition, 10)
+        .await?
         .into_iter()
         .map(|entry| {
-            let document_id = entry.get("documentId").cloned().unwrap_or(Value::Null);
-            let label = main
-                .as_deref()
-                .and_then(|m| entry.get(m))
-                .filter(|v| !v.is_null())
-                .map_or_else(|| display(Some(&document_id)), |v| display(Some(v)));
-            json!({ "documentId": document_id, "label": label })
+            let label = title(&entry, main.as_deref());
+            json!({ "documentId": entry.get("documentId"), "label": label })
         })
         .collect();
     Ok(HttpResponse::Ok().json(found))
